@@ -1,0 +1,382 @@
+from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from ..evidence import evidence_errors
+from ..models import Article, Event, EventMention, Figure, Outlet, Person, PersonMention
+from .base import CorpusSerializer
+from .fields import BriefRelatedField
+
+# Brief forms: how a related object appears inside another.
+
+
+class BriefOutletSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:outlet-detail", lookup_field="slug")
+
+    class Meta:
+        model = Outlet
+        fields = ["id", "slug", "name", "url"]
+
+
+class BriefPersonSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:person-detail", lookup_field="slug")
+
+    class Meta:
+        model = Person
+        fields = ["id", "slug", "name", "url"]
+
+
+class BriefEventSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:event-detail", lookup_field="slug")
+
+    class Meta:
+        model = Event
+        fields = ["id", "slug", "name", "url"]
+
+
+class BriefArticleSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:article-detail")
+
+    class Meta:
+        model = Article
+        fields = ["id", "title", "url"]
+
+
+class BriefFigureSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:figure-detail")
+
+    class Meta:
+        model = Figure
+        fields = ["id", "label", "value", "value_max", "unit", "url"]
+
+
+def outlet_field(**kwargs):
+    return BriefRelatedField(BriefOutletSerializer, queryset=Outlet.objects.all(), **kwargs)
+
+
+def person_field(**kwargs):
+    return BriefRelatedField(BriefPersonSerializer, queryset=Person.objects.all(), **kwargs)
+
+
+def event_field(**kwargs):
+    return BriefRelatedField(BriefEventSerializer, queryset=Event.objects.all(), **kwargs)
+
+
+def article_field(**kwargs):
+    return BriefRelatedField(BriefArticleSerializer, key="id", queryset=Article.objects.all(), **kwargs)
+
+
+EVIDENCE_FIELDS = ["quote", "start", "end"]
+
+
+# Mentions as they appear inside an article, a person or an event.
+
+
+class ArticlePersonMentionSerializer(serializers.ModelSerializer):
+    person = BriefPersonSerializer(read_only=True)
+
+    class Meta:
+        model = PersonMention
+        fields = ["id", "person", "role", *EVIDENCE_FIELDS]
+
+
+class ArticleEventMentionSerializer(serializers.ModelSerializer):
+    event = BriefEventSerializer(read_only=True)
+
+    class Meta:
+        model = EventMention
+        fields = ["id", "event", *EVIDENCE_FIELDS]
+
+
+class ArticleFigureSerializer(serializers.ModelSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:figure-detail")
+
+    class Meta:
+        model = Figure
+        fields = ["id", "url", "label", "value", "value_max", "qualifier", "unit", "metric", "as_of", *EVIDENCE_FIELDS]
+
+
+class PersonArticleMentionSerializer(serializers.ModelSerializer):
+    article = BriefArticleSerializer(read_only=True)
+
+    class Meta:
+        model = PersonMention
+        fields = ["id", "article", "role", *EVIDENCE_FIELDS]
+
+
+class EventArticleMentionSerializer(serializers.ModelSerializer):
+    article = BriefArticleSerializer(read_only=True)
+
+    class Meta:
+        model = EventMention
+        fields = ["id", "article", *EVIDENCE_FIELDS]
+
+
+# Resources.
+
+
+class OutletSerializer(CorpusSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:outlet-detail", lookup_field="slug")
+    article_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Outlet
+        fields = ["id", "url", "name", "slug", "kind", "homepage", "country", "description", "article_count"]
+
+
+class ArticleSerializer(CorpusSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:article-detail")
+    outlet = outlet_field(allow_null=True, required=False)
+    original = article_field(allow_null=True, required=False)
+    authors = serializers.SerializerMethodField()
+    is_syndicated = serializers.SerializerMethodField()
+
+    query_needs = {
+        "outlet": lambda qs: qs.select_related("outlet"),
+        "original": lambda qs: qs.select_related("original"),
+        # authors: the author mentions with their people, one query for the page.
+        "authors": lambda qs: qs.prefetch_related(
+            Prefetch(
+                "person_mentions",
+                queryset=PersonMention.objects.filter(role=PersonMention.Role.AUTHOR)
+                .select_related("person")
+                .order_by("start", "id"),
+                to_attr="author_mentions",
+            )
+        ),
+    }
+
+    class Meta:
+        model = Article
+        fields = [
+            "id",
+            "url",
+            "title",
+            "summary",
+            "outlet",
+            "published",
+            "published_precision",
+            "published_time",
+            "language",
+            "authors",
+            "original",
+            "is_syndicated",
+            "word_count",
+            "source_document",
+        ]
+        read_only_fields = ["word_count"]
+
+    @extend_schema_field(BriefPersonSerializer(many=True))
+    def get_authors(self, article):
+        seen, people = set(), []
+        for mention in article.author_mentions:
+            if mention.person_id not in seen:
+                seen.add(mention.person_id)
+                people.append(mention.person)
+        return BriefPersonSerializer(people, many=True, context=self.context).data
+
+    def get_is_syndicated(self, article) -> bool:
+        return article.original_id is not None
+
+
+
+class ArticleDetailSerializer(ArticleSerializer):
+    person_mentions = ArticlePersonMentionSerializer(many=True, read_only=True)
+    event_mentions = ArticleEventMentionSerializer(many=True, read_only=True)
+    figures = ArticleFigureSerializer(many=True, read_only=True)
+    syndicated_copies = BriefArticleSerializer(many=True, read_only=True)
+
+    query_needs = {
+        **ArticleSerializer.query_needs,
+        # person_mentions: each mention's person in the same query.
+        "person_mentions": lambda qs: qs.prefetch_related(
+            Prefetch("person_mentions", queryset=PersonMention.objects.select_related("person"))
+        ),
+        # event_mentions: each mention's event in the same query.
+        "event_mentions": lambda qs: qs.prefetch_related(
+            Prefetch("event_mentions", queryset=EventMention.objects.select_related("event"))
+        ),
+        # figures: the article's figures.
+        "figures": lambda qs: qs.prefetch_related("figures"),
+        # syndicated_copies: articles whose original is this one.
+        "syndicated_copies": lambda qs: qs.prefetch_related("syndicated_copies"),
+    }
+
+    class Meta(ArticleSerializer.Meta):
+        fields = [
+            *ArticleSerializer.Meta.fields,
+            "body",
+            "caption",
+            "source_text",
+            "person_mentions",
+            "event_mentions",
+            "figures",
+            "syndicated_copies",
+        ]
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if self.instance is not None and "body" in attrs and attrs["body"] != self.instance.body:
+            broken = self._evidence_broken_by(attrs["body"])
+            if broken:
+                raise serializers.ValidationError(
+                    {"body": [f"The new body breaks the evidence of {len(broken)} record(s): {'; '.join(broken[:5])}."]}
+                )
+        return attrs
+
+    def _evidence_broken_by(self, body):
+        broken = []
+        for kind, records in (
+            ("person mention", self.instance.person_mentions.all()),
+            ("event mention", self.instance.event_mentions.all()),
+            ("figure", self.instance.figures.all()),
+        ):
+            for record in records:
+                if evidence_errors(body, record.quote, record.start, record.end):
+                    broken.append(f"{kind} {record.pk} ({record.quote[:40]!r})")
+        return broken
+
+
+class PersonSerializer(CorpusSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:person-detail", lookup_field="slug")
+    aliases = serializers.ListField(child=serializers.CharField(max_length=200), required=False)
+    article_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Person
+        fields = ["id", "url", "name", "slug", "aliases", "description", "article_count"]
+
+
+class PersonDetailSerializer(PersonSerializer):
+    mentions = PersonArticleMentionSerializer(many=True, read_only=True)
+    events = BriefEventSerializer(many=True, read_only=True)
+
+    query_needs = {
+        # mentions: each mention's article in the same query.
+        "mentions": lambda qs: qs.prefetch_related(
+            Prefetch("mentions", queryset=PersonMention.objects.select_related("article"))
+        ),
+        # events: the events the person took part in.
+        "events": lambda qs: qs.prefetch_related("events"),
+    }
+
+    class Meta(PersonSerializer.Meta):
+        fields = [*PersonSerializer.Meta.fields, "mentions", "events"]
+
+
+class EventSerializer(CorpusSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:event-detail", lookup_field="slug")
+    participants = person_field(many=True, required=False)
+    article_count = serializers.IntegerField(read_only=True)
+
+    query_needs = {
+        # participants: the people taking part, one query for the page.
+        "participants": lambda qs: qs.prefetch_related("participants"),
+    }
+
+    class Meta:
+        model = Event
+        fields = [
+            "id",
+            "url",
+            "name",
+            "slug",
+            "kind",
+            "description",
+            "start",
+            "end",
+            "precision",
+            "last_day",
+            "location",
+            "participants",
+            "article_count",
+        ]
+        read_only_fields = ["last_day"]
+
+
+class EventDetailSerializer(EventSerializer):
+    mentions = EventArticleMentionSerializer(many=True, read_only=True)
+    figures = BriefFigureSerializer(many=True, read_only=True)
+
+    query_needs = {
+        **EventSerializer.query_needs,
+        # mentions: each mention's article in the same query.
+        "mentions": lambda qs: qs.prefetch_related(
+            Prefetch("mentions", queryset=EventMention.objects.select_related("article"))
+        ),
+        # figures: the figures linked to the event.
+        "figures": lambda qs: qs.prefetch_related("figures"),
+    }
+
+    class Meta(EventSerializer.Meta):
+        fields = [*EventSerializer.Meta.fields, "mentions", "figures"]
+
+
+class FigureSerializer(CorpusSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:figure-detail")
+    article = article_field()
+    outlet = serializers.SerializerMethodField()
+    event = event_field(allow_null=True, required=False)
+    person = person_field(allow_null=True, required=False)
+
+    query_needs = {
+        # article, outlet: the article and its outlet by join.
+        "article": lambda qs: qs.select_related("article"),
+        "outlet": lambda qs: qs.select_related("article__outlet"),
+        "event": lambda qs: qs.select_related("event"),
+        "person": lambda qs: qs.select_related("person"),
+    }
+
+    class Meta:
+        model = Figure
+        fields = [
+            "id",
+            "url",
+            "article",
+            "outlet",
+            "label",
+            "value",
+            "value_max",
+            "qualifier",
+            "unit",
+            "metric",
+            "as_of",
+            "event",
+            "person",
+            *EVIDENCE_FIELDS,
+        ]
+
+    @extend_schema_field(BriefOutletSerializer(allow_null=True))
+    def get_outlet(self, figure):
+        outlet = figure.article.outlet
+        return BriefOutletSerializer(outlet, context=self.context).data if outlet else None
+
+
+class PersonMentionSerializer(CorpusSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:personmention-detail")
+    article = article_field()
+    person = person_field()
+
+    query_needs = {
+        "article": lambda qs: qs.select_related("article"),
+        "person": lambda qs: qs.select_related("person"),
+    }
+
+    class Meta:
+        model = PersonMention
+        fields = ["id", "url", "article", "person", "role", *EVIDENCE_FIELDS]
+
+
+class EventMentionSerializer(CorpusSerializer):
+    url = serializers.HyperlinkedIdentityField(view_name="api:eventmention-detail")
+    article = article_field()
+    event = event_field()
+
+    query_needs = {
+        "article": lambda qs: qs.select_related("article"),
+        "event": lambda qs: qs.select_related("event"),
+    }
+
+    class Meta:
+        model = EventMention
+        fields = ["id", "url", "article", "event", *EVIDENCE_FIELDS]

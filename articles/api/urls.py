@@ -1,0 +1,16 @@
+from rest_framework.routers import DefaultRouter
+
+from . import views
+
+app_name = "api"
+
+router = DefaultRouter()
+router.register("outlets", views.OutletViewSet)
+router.register("articles", views.ArticleViewSet)
+router.register("people", views.PersonViewSet)
+router.register("events", views.EventViewSet)
+router.register("figures", views.FigureViewSet)
+router.register("person-mentions", views.PersonMentionViewSet)
+router.register("event-mentions", views.EventMentionViewSet)
+
+urlpatterns = router.urls

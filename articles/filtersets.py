@@ -1,0 +1,271 @@
+"""Query filters for every list endpoint.
+
+Repeating a parameter means OR (`person=a&person=b`); different parameters
+combine with AND. Slug filters have `_id` twins. A value that does not parse
+is a 400 naming the parameter, never an ignored filter.
+"""
+
+import django_filters as filters
+from django import forms
+from django.db.models import F, Q
+
+from . import text
+from .models import Article, Event, EventMention, Figure, Outlet, Person, PersonMention
+
+
+class StrictBooleanField(forms.NullBooleanField):
+    """Accepts true/false/1/0/yes/no; anything else is an error, not "unset"."""
+
+    widget = forms.TextInput
+    TRUE = {"true", "1", "yes", "on"}
+    FALSE = {"false", "0", "no", "off"}
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        if isinstance(value, bool):
+            return value
+        lowered = str(value).strip().lower()
+        if lowered in self.TRUE:
+            return True
+        if lowered in self.FALSE:
+            return False
+        raise forms.ValidationError(f"“{value}” is not a boolean; use true or false.", code="invalid")
+
+    def validate(self, value):
+        pass
+
+
+class StrictBooleanFilter(filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
+class MultipleCharField(forms.MultipleChoiceField):
+    """A repeatable free-text parameter: every value is valid."""
+
+    def valid_value(self, value):
+        return True
+
+
+class MultiValueCharFilter(filters.MultipleChoiceFilter):
+    field_class = MultipleCharField
+
+
+def slug_filter(field_name, queryset, **kwargs):
+    return filters.ModelMultipleChoiceFilter(
+        field_name=field_name, to_field_name="slug", queryset=queryset, **kwargs
+    )
+
+
+def id_filter(field_name, queryset, **kwargs):
+    return filters.ModelMultipleChoiceFilter(field_name=field_name, queryset=queryset, **kwargs)
+
+
+class StableOrderingFilter(filters.OrderingFilter):
+    """Orders with NULLs last on every database and breaks ties by id, so pages are stable."""
+
+    def get_ordering_value(self, param):
+        descending = param.startswith("-")
+        name = self.param_map[param[1:] if descending else param]
+        return F(name).desc(nulls_last=True) if descending else F(name).asc(nulls_last=True)
+
+    def filter(self, qs, value):
+        if value in ([], (), {}, "", None):
+            return qs
+        return qs.order_by(*[self.get_ordering_value(param) for param in value], "id")
+
+
+class CorpusFilterSet(filters.FilterSet):
+    """Shared by every resource: folded-text search."""
+
+    search = filters.CharFilter(
+        method="filter_search",
+        label="Accent-, case- and punctuation-insensitive search. Words match word starts; quote a phrase.",
+    )
+
+    def filter_search(self, queryset, name, value: str):
+        return queryset.filter(search_matches(value))
+
+
+def search_matches(value: str) -> Q:
+    """Each folded word must start a word of the record's search text; a
+    quoted phrase must appear whole."""
+    condition = Q()
+    phrases = value.split('"')
+    for index, chunk in enumerate(phrases):
+        folded = text.fold(chunk)
+        if not folded:
+            continue
+        if index % 2:  # inside quotes
+            condition &= Q(search_text__contains=f" {folded} ")
+        else:
+            for word in folded.split():
+                condition &= Q(search_text__contains=f" {word}")
+    return condition
+
+
+class OutletFilterSet(CorpusFilterSet):
+    kind = filters.MultipleChoiceFilter(field_name="kind", choices=Outlet.Kind.choices)
+    country = MultiValueCharFilter(field_name="country", lookup_expr="iexact")
+    ordering = StableOrderingFilter(fields=("name", "slug", "kind", "country", "article_count", "id"))
+
+    class Meta:
+        model = Outlet
+        fields = ["kind", "country"]
+
+
+class ArticleFilterSet(CorpusFilterSet):
+    outlet = slug_filter("outlet__slug", Outlet.objects.all())
+    outlet_id = id_filter("outlet", Outlet.objects.all())
+    author = slug_filter("person_mentions__person__slug", Person.objects.all(), method="filter_author")
+    author_id = id_filter("person_mentions__person", Person.objects.all(), method="filter_author")
+    person = slug_filter("person_mentions__person__slug", Person.objects.all(), method="filter_person")
+    person_id = id_filter("person_mentions__person", Person.objects.all(), method="filter_person")
+    event = slug_filter("event_mentions__event__slug", Event.objects.all(), method="filter_event")
+    event_id = id_filter("event_mentions__event", Event.objects.all(), method="filter_event")
+    published_after = filters.DateFilter(field_name="published", lookup_expr="gte")
+    published_before = filters.DateFilter(field_name="published", lookup_expr="lte")
+    language = MultiValueCharFilter(field_name="language", lookup_expr="iexact")
+    is_syndicated = StrictBooleanFilter(field_name="original", method="filter_is_syndicated")
+    ordering = StableOrderingFilter(fields=("published", "title", "word_count", "id"))
+
+    class Meta:
+        model = Article
+        fields = []
+
+    def _mentioning(self, queryset, mentions):
+        # A subquery, not a join: a join repeats an article once per matching mention.
+        return queryset.filter(pk__in=mentions.values("article_id"))
+
+    def filter_author(self, queryset, name, value):
+        if not value:
+            return queryset
+        return self._mentioning(
+            queryset, PersonMention.objects.filter(person__in=value, role=PersonMention.Role.AUTHOR)
+        )
+
+    def filter_person(self, queryset, name, value):
+        if not value:
+            return queryset
+        return self._mentioning(queryset, PersonMention.objects.filter(person__in=value))
+
+    def filter_event(self, queryset, name, value):
+        if not value:
+            return queryset
+        return self._mentioning(queryset, EventMention.objects.filter(event__in=value))
+
+    def filter_is_syndicated(self, queryset, name, value):
+        return queryset.filter(original__isnull=not value)
+
+
+class PersonFilterSet(CorpusFilterSet):
+    role = filters.MultipleChoiceFilter(
+        field_name="mentions__role", choices=PersonMention.Role.choices, method="filter_role"
+    )
+    article = id_filter("mentions__article", Article.objects.all(), method="filter_article")
+    outlet = slug_filter("mentions__article__outlet__slug", Outlet.objects.all(), method="filter_outlet")
+    outlet_id = id_filter("mentions__article__outlet", Outlet.objects.all(), method="filter_outlet")
+    ordering = StableOrderingFilter(fields=("name", "slug", "article_count", "id"))
+
+    class Meta:
+        model = Person
+        fields = []
+
+    def _mentioned(self, queryset, mentions):
+        return queryset.filter(pk__in=mentions.values("person_id"))
+
+    def filter_role(self, queryset, name, value):
+        if not value:
+            return queryset
+        return self._mentioned(queryset, PersonMention.objects.filter(role__in=value))
+
+    def filter_article(self, queryset, name, value):
+        if not value:
+            return queryset
+        return self._mentioned(queryset, PersonMention.objects.filter(article__in=value))
+
+    def filter_outlet(self, queryset, name, value):
+        if not value:
+            return queryset
+        return self._mentioned(queryset, PersonMention.objects.filter(article__outlet__in=value))
+
+
+class EventFilterSet(CorpusFilterSet):
+    date_after = filters.DateFilter(
+        field_name="last_day",
+        lookup_expr="gte",
+        label="Events that reach this date or later, at their precision (an event in 1967 matches 1967-06-01).",
+    )
+    date_before = filters.DateFilter(
+        field_name="start",
+        lookup_expr="lte",
+        label="Events that begin on or before this date, at their precision.",
+    )
+    person = slug_filter("participants__slug", Person.objects.all(), method="filter_person")
+    person_id = id_filter("participants", Person.objects.all(), method="filter_person")
+    article = id_filter("mentions__article", Article.objects.all(), method="filter_article")
+    kind = filters.MultipleChoiceFilter(field_name="kind", choices=Event.Kind.choices)
+    precision = filters.MultipleChoiceFilter(field_name="precision", choices=Event._meta.get_field("precision").choices)
+    ordering = StableOrderingFilter(fields=("start", "end", "name", "slug", "id"))
+
+    class Meta:
+        model = Event
+        fields = []
+
+    def filter_person(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(pk__in=Event.participants.through.objects.filter(person__in=value).values("event_id"))
+
+    def filter_article(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(pk__in=EventMention.objects.filter(article__in=value).values("event_id"))
+
+
+class FigureFilterSet(CorpusFilterSet):
+    article = id_filter("article", Article.objects.all())
+    outlet = slug_filter("article__outlet__slug", Outlet.objects.all())
+    outlet_id = id_filter("article__outlet", Outlet.objects.all())
+    event = slug_filter("event__slug", Event.objects.all())
+    event_id = id_filter("event", Event.objects.all())
+    person = slug_filter("person__slug", Person.objects.all())
+    person_id = id_filter("person", Person.objects.all())
+    metric = MultiValueCharFilter(field_name="metric")
+    unit = MultiValueCharFilter(field_name="unit", lookup_expr="iexact")
+    qualifier = filters.MultipleChoiceFilter(field_name="qualifier", choices=Figure.Qualifier.choices)
+    value_min = filters.NumberFilter(field_name="value", lookup_expr="gte", label="Figures whose value is at least this.")
+    value_max = filters.NumberFilter(
+        field_name="value", lookup_expr="lte", label="Figures whose value is at most this."
+    )
+    ordering = StableOrderingFilter(fields=("value", "metric", "unit", "article", "as_of", "id"))
+
+    class Meta:
+        model = Figure
+        fields = []
+
+
+class PersonMentionFilterSet(CorpusFilterSet):
+    article = id_filter("article", Article.objects.all())
+    person = slug_filter("person__slug", Person.objects.all())
+    person_id = id_filter("person", Person.objects.all())
+    role = filters.MultipleChoiceFilter(field_name="role", choices=PersonMention.Role.choices)
+    ordering = StableOrderingFilter(fields=("article", "start", "id"))
+
+    class Meta:
+        model = PersonMention
+        fields = []
+
+    def filter_search(self, queryset, name, value):
+        return queryset.filter(quote__icontains=value)
+
+
+class EventMentionFilterSet(CorpusFilterSet):
+    article = id_filter("article", Article.objects.all())
+    event = slug_filter("event__slug", Event.objects.all())
+    event_id = id_filter("event", Event.objects.all())
+    ordering = StableOrderingFilter(fields=("article", "start", "id"))
+
+    class Meta:
+        model = EventMention
+        fields = []

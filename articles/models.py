@@ -1,0 +1,322 @@
+"""The corpus: outlets publish articles; articles mention people and events and
+quote figures. Every mention and figure carries evidence, a verbatim quote
+with its character offsets in `Article.body`.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Length
+from django.urls import reverse
+
+from . import dates, text
+from .evidence import evidence_errors
+
+
+class Timestamped(models.Model):
+    created = models.DateTimeField(auto_now_add=True)
+    modified = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Outlet(Timestamped):
+    class Kind(models.TextChoices):
+        PARTY_PRESS = "party_press", "party press"
+        NEWS_SITE = "news_site", "news site"
+        BROADCASTER = "broadcaster", "broadcaster"
+        BLOG = "blog", "blog"
+        SYNDICATOR = "syndicator", "syndicator"
+        MAGAZINE = "magazine", "magazine"
+        WIRE = "wire", "news agency"
+        OTHER = "other", "other"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    homepage = models.URLField(null=True, blank=True)
+    country = models.CharField(
+        max_length=2, null=True, blank=True, help_text="ISO 3166-1 alpha-2 code, e.g. GB, VE."
+    )
+    description = models.TextField(blank=True)
+    # Folded name and description (see articles.text); kept so search is one
+    # indexed column on every database rather than a per-request fold.
+    search_text = models.TextField(blank=True, editable=False)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.search_text = text.search_document(self.name, self.slug, self.description)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("api:outlet-detail", kwargs={"slug": self.slug})
+
+
+class Person(Timestamped):
+    name = models.CharField(max_length=200, help_text="Canonical name, with accents.")
+    slug = models.SlugField(max_length=100, unique=True)
+    aliases = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Every other spelling the corpus uses: unaccented, misspelled, shortened.",
+    )
+    description = models.TextField(blank=True, help_text="Role as the corpus states it.")
+    search_text = models.TextField(blank=True, editable=False)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name_plural = "people"
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.search_text = text.search_document(self.name, self.aliases)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if not isinstance(self.aliases, list) or not all(isinstance(a, str) for a in self.aliases):
+            raise ValidationError({"aliases": "Give a list of strings."})
+
+    def get_absolute_url(self):
+        return reverse("api:person-detail", kwargs={"slug": self.slug})
+
+
+class Event(Timestamped):
+    class Kind(models.TextChoices):
+        AGREEMENT = "agreement", "agreement"
+        ATTACK = "attack", "attack"
+        BLOCKADE = "blockade", "blockade or sanction"
+        COUP = "coup", "coup or uprising"
+        CRISIS = "crisis", "crisis"
+        DECLARATION = "declaration", "declaration"
+        ELECTION = "election", "election"
+        FOUNDING = "founding", "founding"
+        INVASION = "invasion", "invasion"
+        MEETING = "meeting", "meeting or visit"
+        PROGRAMME = "programme", "programme"
+        PROTEST = "protest", "protest"
+        RELEASE = "release", "release"
+        REVOLUTION = "revolution", "revolution"
+        SEIZURE = "seizure", "seizure"
+        OTHER = "other", "other"
+
+    name = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=100, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    description = models.TextField(blank=True)
+    start = models.DateField(help_text="First day of the period, e.g. 1994-12-01 for December 1994.")
+    end = models.DateField(null=True, blank=True, help_text="For a range such as 2005–2019.")
+    precision = models.CharField(max_length=10, choices=dates.Precision.choices, default=dates.Precision.DAY)
+    location = models.CharField(max_length=200, null=True, blank=True)
+    participants = models.ManyToManyField(Person, blank=True, related_name="events")
+    # The last day the event covers at its precision (see articles.dates);
+    # stored so date-overlap filters are an indexed comparison.
+    last_day = models.DateField(editable=False, db_index=True)
+    search_text = models.TextField(blank=True, editable=False)
+
+    class Meta:
+        ordering = ["start", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=F("start")), name="event_end_not_before_start"
+            ),
+            models.CheckConstraint(condition=Q(last_day__gte=F("start")), name="event_last_day_not_before_start"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.last_day = dates.covered_until(self.start, self.end, self.precision)
+        self.search_text = text.search_document(self.name, self.description, self.location)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.start and self.end and self.end < self.start:
+            raise ValidationError({"end": "The end may not be before the start."})
+        if self.start and not dates.is_period_aligned(self.start, self.precision):
+            first = dates.period_start(self.start, self.precision)
+            raise ValidationError(
+                {"start": f"At {self.precision} precision the start is the first day of the period ({first})."}
+            )
+
+    def get_absolute_url(self):
+        return reverse("api:event-detail", kwargs={"slug": self.slug})
+
+
+class Article(Timestamped):
+    outlet = models.ForeignKey(Outlet, null=True, blank=True, on_delete=models.PROTECT, related_name="articles")
+    title = models.CharField(max_length=500)
+    summary = models.TextField(blank=True, help_text="The dek or standfirst.")
+    body = models.TextField(help_text="The article alone, without page furniture. Evidence offsets index into it.")
+    caption = models.TextField(blank=True, help_text="Photo captions and credits, kept out of the body.")
+    source_document = models.CharField(max_length=255, unique=True, help_text="File the article was loaded from.")
+    source_text = models.TextField(help_text="The document exactly as received.")
+    published = models.DateField(null=True, blank=True, help_text="First day of the period at its precision.")
+    published_precision = models.CharField(max_length=10, choices=dates.Precision.choices, blank=True)
+    published_time = models.TimeField(
+        null=True, blank=True, help_text="Local time as printed; the documents give no time zone."
+    )
+    language = models.CharField(max_length=12, default="en")
+    original = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="syndicated_copies",
+        help_text="The article this one is a syndicated copy of.",
+    )
+    word_count = models.PositiveIntegerField(default=0, editable=False)
+    people = models.ManyToManyField(Person, through="PersonMention", related_name="articles", blank=True)
+    events = models.ManyToManyField(Event, through="EventMention", related_name="articles", blank=True)
+    search_text = models.TextField(blank=True, editable=False)
+
+    class Meta:
+        ordering = [F("published").desc(nulls_last=True), "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(published__isnull=True) & Q(published_precision=""))
+                | (Q(published__isnull=False) & ~Q(published_precision="")),
+                name="article_published_has_precision",
+            ),
+            models.CheckConstraint(
+                condition=Q(published_time__isnull=True) | Q(published_precision=dates.Precision.DAY),
+                name="article_time_needs_day_precision",
+            ),
+            models.CheckConstraint(condition=~Q(original=F("id")), name="article_not_its_own_original"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.word_count = text.word_count(self.body)
+        self.search_text = text.search_document(self.title, self.summary, self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("api:article-detail", kwargs={"pk": self.pk})
+
+
+class Evidence(models.Model):
+    """A verbatim quote from `article.body` and where it stands there."""
+
+    quote = models.TextField()
+    start = models.PositiveIntegerField(help_text="Offset of the quote's first character in the article body.")
+    end = models.PositiveIntegerField(help_text="Offset just past the quote's last character: body[start:end] == quote.")
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="%(class)s_span_not_empty"),
+            models.CheckConstraint(
+                condition=Q(end=F("start") + Length("quote")), name="%(class)s_span_matches_quote_length"
+            ),
+        ]
+
+    def evidence_errors(self) -> dict[str, str]:
+        body = self.article.body if self.article_id else ""
+        return evidence_errors(body, self.quote, self.start, self.end)
+
+    def clean(self):
+        errors = self.evidence_errors()
+        if errors:
+            raise ValidationError(errors)
+
+
+class PersonMention(Evidence):
+    class Role(models.TextChoices):
+        AUTHOR = "author", "author"
+        QUOTED = "quoted", "quoted"
+        MENTIONED = "mentioned", "mentioned"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="person_mentions")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="mentions")
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.MENTIONED)
+
+    class Meta(Evidence.Meta):
+        ordering = ["article", "start", "id"]
+        constraints = [
+            *Evidence.Meta.constraints,
+            models.UniqueConstraint(fields=["article", "person", "role", "start"], name="person_mention_unique_span"),
+        ]
+
+    def __str__(self):
+        return f"{self.person} ({self.role}) in article {self.article_id}"
+
+
+class EventMention(Evidence):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="event_mentions")
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="mentions")
+
+    class Meta(Evidence.Meta):
+        ordering = ["article", "start", "id"]
+        constraints = [
+            *Evidence.Meta.constraints,
+            models.UniqueConstraint(fields=["article", "event", "start"], name="event_mention_unique_span"),
+        ]
+
+    def __str__(self):
+        return f"{self.event} in article {self.article_id}"
+
+
+class Figure(Evidence):
+    class Qualifier(models.TextChoices):
+        EXACT = "exact", "exact"
+        APPROXIMATELY = "approximately", "approximately"
+        AT_LEAST = "at_least", "at least"
+        AT_MOST = "at_most", "at most"
+        RANGE = "range", "range"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="figures")
+    value = models.DecimalField(max_digits=20, decimal_places=4)
+    value_max = models.DecimalField(
+        max_digits=20, decimal_places=4, null=True, blank=True, help_text="Upper bound of a range such as 30–40%."
+    )
+    qualifier = models.CharField(max_length=15, choices=Qualifier.choices, default=Qualifier.EXACT)
+    unit = models.CharField(max_length=50, help_text='e.g. "barrels per day", "people", "USD", "percent".')
+    metric = models.SlugField(
+        max_length=100, help_text="What is measured; figures from different articles that measure the same thing share it."
+    )
+    label = models.CharField(max_length=300)
+    as_of = models.DateField(null=True, blank=True)
+    event = models.ForeignKey(Event, null=True, blank=True, on_delete=models.SET_NULL, related_name="figures")
+    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="figures")
+    search_text = models.TextField(blank=True, editable=False)
+
+    class Meta(Evidence.Meta):
+        ordering = ["article", "start", "id"]
+        constraints = [
+            *Evidence.Meta.constraints,
+            models.CheckConstraint(
+                condition=Q(value_max__isnull=True) | Q(value_max__gte=F("value")), name="figure_range_ordered"
+            ),
+            models.CheckConstraint(
+                condition=Q(qualifier="range", value_max__isnull=False) | (~Q(qualifier="range") & Q(value_max__isnull=True)),
+                name="figure_range_has_upper_bound",
+            ),
+        ]
+        indexes = [models.Index(fields=["metric", "value"])]
+
+    def __str__(self):
+        return self.label
+
+    def save(self, *args, **kwargs):
+        self.search_text = text.search_document(self.label, self.quote, self.metric, self.unit)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        errors = self.evidence_errors()
+        if self.value is not None and self.value_max is not None and self.value_max < self.value:
+            errors["value_max"] = "The upper bound may not be below the value."
+        if (self.qualifier == self.Qualifier.RANGE) != (self.value_max is not None):
+            errors["qualifier"] = 'A range has a value_max, and only a figure with value_max is a "range".'
+        if errors:
+            raise ValidationError(errors)
