@@ -8,6 +8,8 @@ is a 400 naming the parameter, never an ignored filter.
 import django_filters as filters
 from django import forms
 from django.db.models import F, Q
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from . import text
 from .models import Article, Event, EventMention, Figure, Outlet, Person, PersonMention
@@ -52,8 +54,8 @@ class MultiValueCharFilter(filters.MultipleChoiceFilter):
 
 
 def slug_filter(field_name, queryset, **kwargs):
-    return filters.ModelMultipleChoiceFilter(
-        field_name=field_name, to_field_name="slug", queryset=queryset, **kwargs
+    return extend_schema_field(OpenApiTypes.STR)(
+        filters.ModelMultipleChoiceFilter(field_name=field_name, to_field_name="slug", queryset=queryset, **kwargs)
     )
 
 
@@ -234,7 +236,9 @@ class FigureFilterSet(CorpusFilterSet):
     metric = MultiValueCharFilter(field_name="metric")
     unit = MultiValueCharFilter(field_name="unit", lookup_expr="iexact")
     qualifier = filters.MultipleChoiceFilter(field_name="qualifier", choices=Figure.Qualifier.choices)
-    value_min = filters.NumberFilter(field_name="value", lookup_expr="gte", label="Figures whose value is at least this.")
+    value_min = filters.NumberFilter(
+        field_name="value", lookup_expr="gte", label="Figures whose value is at least this."
+    )
     value_max = filters.NumberFilter(
         field_name="value", lookup_expr="lte", label="Figures whose value is at most this."
     )

@@ -36,9 +36,7 @@ class Outlet(Timestamped):
     slug = models.SlugField(max_length=100, unique=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
     homepage = models.URLField(null=True, blank=True)
-    country = models.CharField(
-        max_length=2, null=True, blank=True, help_text="ISO 3166-1 alpha-2 code, e.g. GB, VE."
-    )
+    country = models.CharField(max_length=2, null=True, blank=True, help_text="ISO 3166-1 alpha-2 code, e.g. GB, VE.")
     description = models.TextField(blank=True)
     # Folded name and description (see articles.text); kept so search is one
     # indexed column on every database rather than a per-request fold.
@@ -80,12 +78,12 @@ class Person(Timestamped):
         self.search_text = text.search_document(self.name, self.aliases)
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        return reverse("api:person-detail", kwargs={"slug": self.slug})
+
     def clean(self):
         if not isinstance(self.aliases, list) or not all(isinstance(a, str) for a in self.aliases):
             raise ValidationError({"aliases": "Give a list of strings."})
-
-    def get_absolute_url(self):
-        return reverse("api:person-detail", kwargs={"slug": self.slug})
 
 
 class Event(Timestamped):
@@ -138,6 +136,9 @@ class Event(Timestamped):
         self.search_text = text.search_document(self.name, self.description, self.location)
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        return reverse("api:event-detail", kwargs={"slug": self.slug})
+
     def clean(self):
         if self.start and self.end and self.end < self.start:
             raise ValidationError({"end": "The end may not be before the start."})
@@ -146,9 +147,6 @@ class Event(Timestamped):
             raise ValidationError(
                 {"start": f"At {self.precision} precision the start is the first day of the period ({first})."}
             )
-
-    def get_absolute_url(self):
-        return reverse("api:event-detail", kwargs={"slug": self.slug})
 
 
 class Article(Timestamped):
@@ -210,7 +208,9 @@ class Evidence(models.Model):
 
     quote = models.TextField()
     start = models.PositiveIntegerField(help_text="Offset of the quote's first character in the article body.")
-    end = models.PositiveIntegerField(help_text="Offset just past the quote's last character: body[start:end] == quote.")
+    end = models.PositiveIntegerField(
+        help_text="Offset just past the quote's last character: body[start:end] == quote."
+    )
 
     class Meta:
         abstract = True
@@ -283,7 +283,8 @@ class Figure(Evidence):
     qualifier = models.CharField(max_length=15, choices=Qualifier.choices, default=Qualifier.EXACT)
     unit = models.CharField(max_length=50, help_text='e.g. "barrels per day", "people", "USD", "percent".')
     metric = models.SlugField(
-        max_length=100, help_text="What is measured; figures from different articles that measure the same thing share it."
+        max_length=100,
+        help_text="What is measured; figures from different articles that measure the same thing share it.",
     )
     label = models.CharField(max_length=300)
     as_of = models.DateField(null=True, blank=True)
@@ -299,7 +300,8 @@ class Figure(Evidence):
                 condition=Q(value_max__isnull=True) | Q(value_max__gte=F("value")), name="figure_range_ordered"
             ),
             models.CheckConstraint(
-                condition=Q(qualifier="range", value_max__isnull=False) | (~Q(qualifier="range") & Q(value_max__isnull=True)),
+                condition=Q(qualifier="range", value_max__isnull=False)
+                | (~Q(qualifier="range") & Q(value_max__isnull=True)),
                 name="figure_range_has_upper_bound",
             ),
         ]

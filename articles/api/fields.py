@@ -15,8 +15,8 @@ class BriefRelatedField(serializers.RelatedField):
     """
 
     default_error_messages = {
-        "does_not_exist": "No {model} with {key} “{value}”.",
-        "invalid": "Give the {model}'s {key}.",
+        "does_not_exist": "No {model} with {lookup} “{value}”.",
+        "invalid": "Give the {model}'s {lookup}.",
     }
 
     def __init__(self, brief_serializer, key="slug", **kwargs):
@@ -32,13 +32,13 @@ class BriefRelatedField(serializers.RelatedField):
         if isinstance(data, dict):
             data = data.get(self.key, data.get("id") if self.key != "id" else None)
         if isinstance(data, bool) or not isinstance(data, (str, int)) or (isinstance(data, str) and "\x00" in data):
-            self.fail("invalid", model=model, key=self.key)
+            self.fail("invalid", model=model, lookup=self.key)
         if self.key == "id" and isinstance(data, str) and not data.isdigit():
-            self.fail("invalid", model=model, key=self.key)
+            self.fail("invalid", model=model, lookup=self.key)
         try:
             return self.get_queryset().get(**{self.key: data})
         except (ObjectDoesNotExist, ValueError, TypeError):
-            self.fail("does_not_exist", model=model, key=self.key, value=data)
+            self.fail("does_not_exist", model=model, lookup=self.key, value=data)
 
     def get_choices(self, cutoff=None):
         # The browsable API's forms would otherwise list every row.

@@ -168,8 +168,11 @@ class ArticleSerializer(CorpusSerializer):
 
     @extend_schema_field(BriefPersonSerializer(many=True))
     def get_authors(self, article):
+        mentions = getattr(article, "author_mentions", None)
+        if mentions is None:  # a freshly written article, not fetched through the viewset's queryset
+            mentions = article.person_mentions.filter(role=PersonMention.Role.AUTHOR).select_related("person")
         seen, people = set(), []
-        for mention in article.author_mentions:
+        for mention in mentions:
             if mention.person_id not in seen:
                 seen.add(mention.person_id)
                 people.append(mention.person)
@@ -177,7 +180,6 @@ class ArticleSerializer(CorpusSerializer):
 
     def get_is_syndicated(self, article) -> bool:
         return article.original_id is not None
-
 
 
 class ArticleDetailSerializer(ArticleSerializer):

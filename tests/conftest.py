@@ -1,0 +1,58 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from articles.permissions import EDITORS_GROUP
+
+from .factories import build_sample, build_volume
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+@pytest.fixture
+def corpus(db):
+    call_command("loaddata", "corpus", verbosity=0)
+
+
+@pytest.fixture
+def sample(db):
+    """A small hand-made corpus whose every answer the tests can predict."""
+    return build_sample()
+
+
+@pytest.fixture
+def volume(sample):
+    """Enough related rows that a query per row would show in the query count."""
+    build_volume(sample, articles=30)
+    return sample
+
+
+def client_for(user):
+    client = APIClient()
+    token, _ = Token.objects.get_or_create(user=user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+@pytest.fixture
+def editor_client(db):
+    user = get_user_model().objects.create_user("editor", password="not-used-here")
+    user.groups.add(Group.objects.get(name=EDITORS_GROUP))
+    return client_for(user)
+
+
+@pytest.fixture
+def reader_client(db):
+    """Signed in, but not an editor."""
+    return client_for(get_user_model().objects.create_user("reader", password="not-used-here"))
+
+
+@pytest.fixture
+def staff_client(db):
+    return client_for(get_user_model().objects.create_superuser("staff", password="not-used-here"))
