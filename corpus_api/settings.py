@@ -130,6 +130,9 @@ STORAGES = {
     },
 }
 
+# Serve files from the apps too, so the docs' assets work before collectstatic.
+WHITENOISE_USE_FINDERS = True
+
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 REST_FRAMEWORK = {
@@ -165,6 +168,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # No call to the public validator: the docs make no request off the machine.
+    "SWAGGER_UI_SETTINGS": {"validatorUrl": None, "deepLinking": True, "persistAuthorization": True},
+    "REDOC_UI_SETTINGS": {"hideDownloadButton": False},
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "PrecisionEnum": "articles.dates.Precision",

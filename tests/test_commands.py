@@ -1,0 +1,42 @@
+"""The management commands a newcomer and an editor use."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from rest_framework.test import APIClient
+
+from articles.models import Article, Outlet
+
+pytestmark = pytest.mark.django_db
+
+
+def test_create_editor_prints_a_working_token_last(sample):
+    out = io.StringIO()
+    call_command("create_editor", "carla", stdout=out)
+    last = out.getvalue().strip().splitlines()[-1]
+    assert last.startswith("Authorization: Token ")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=last.split(": ", 1)[1])
+    response = client.post("/api/v1/outlets/", {"name": "Prensa Latina", "slug": "prensa-latina"}, format="json")
+    assert response.status_code == 201
+    assert Outlet.objects.filter(slug="prensa-latina").exists()
+
+
+def test_create_editor_again_updates_and_keeps_the_token(sample):
+    first, second = io.StringIO(), io.StringIO()
+    call_command("create_editor", "carla", stdout=first)
+    call_command("create_editor", "carla", "--staff", stdout=second)
+    assert first.getvalue().splitlines()[-1] == second.getvalue().splitlines()[-1]
+    assert "Updated" in second.getvalue()
+
+
+def test_loading_the_corpus_twice_adds_nothing(corpus):
+    counts = {model: model.objects.count() for model in (Article, Outlet)}
+    call_command("loaddata", "corpus", verbosity=0)
+    assert {model: model.objects.count() for model in (Article, Outlet)} == counts
+    assert counts[Article] == 5
+
+
+def test_migrations_are_complete():
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)
