@@ -1,14 +1,23 @@
 """The admin as a curation tool: every model searchable and filterable, the
 article page with its mentions and figures inline beside the source text."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.template.response import TemplateResponse
+from django.utils.html import format_html, format_html_join
 
 from . import text
-from .models import Article, Event, EventMention, Figure, Outlet, Person, PersonMention
+from .evidence import segments
+from .merging import merge_people
+from .models import Article, Event, EventMention, Figure, Outlet, Person, PersonFormerSlug, PersonMention
 
 admin.site.site_header = "Corpus API curation"
 admin.site.site_title = "Corpus API"
 admin.site.index_title = "Curate outlets, articles, people, events and figures"
+
+
+class CorpusAdmin(admin.ModelAdmin):
+    # Large lists show "N results" for the filter only, never COUNT(*) of the whole table.
+    show_full_result_count = False
 
 
 class FoldedSearchMixin:
@@ -49,7 +58,7 @@ class FigureInline(EvidenceInline):
 
 
 @admin.register(Outlet)
-class OutletAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class OutletAdmin(FoldedSearchMixin, CorpusAdmin):
     list_display = ["name", "slug", "kind", "country", "homepage"]
     list_filter = ["kind", "country"]
     search_fields = ["name"]
@@ -57,34 +66,92 @@ class OutletAdmin(FoldedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(Article)
-class ArticleAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class ArticleAdmin(FoldedSearchMixin, CorpusAdmin):
     list_display = ["title", "outlet", "published", "published_precision", "language", "word_count", "original"]
     list_filter = ["outlet", "published_precision", "language", ("original", admin.EmptyFieldListFilter)]
     list_select_related = ["outlet", "original"]
     search_fields = ["title"]
     date_hierarchy = "published"
     autocomplete_fields = ["outlet", "original"]
-    readonly_fields = ["source_document", "source_text", "word_count", "created", "modified"]
+    readonly_fields = ["evidence", "source_document", "source_text", "word_count", "created", "modified"]
     inlines = [PersonMentionInline, EventMentionInline, FigureInline]
-    show_full_result_count = False
     fieldsets = [
         (None, {"fields": ["title", "summary", "outlet", "original", "language"]}),
         ("Publication", {"fields": ["published", "published_precision", "published_time"]}),
-        ("Text", {"fields": [("body", "source_text"), "caption", "source_document", "word_count"]}),
+        ("Evidence", {"fields": [("evidence", "source_text")]}),
+        ("Text", {"fields": ["body", "caption", "source_document", "word_count"]}),
         ("Record", {"fields": ["created", "modified"], "classes": ["collapse"]}),
     ]
 
+    class Media:
+        css = {"all": ["articles/admin.css"]}
+
+    @admin.display(description="Body with evidence highlighted")
+    def evidence(self, article):
+        if article.pk is None:
+            return "—"
+        spans = [
+            *(
+                (m.start, m.end, f"person {m.person.name} ({m.role})")
+                for m in article.person_mentions.select_related("person")
+            ),
+            *((m.start, m.end, f"event {m.event.name}") for m in article.event_mentions.select_related("event")),
+            *((f.start, f.end, f"figure {f.label}") for f in article.figures.all()),
+        ]
+        pieces = format_html_join(
+            "",
+            "{}",
+            (
+                (format_html('<mark title="{}">{}</mark>', "; ".join(labels), piece) if labels else piece,)
+                for piece, labels in segments(article.body, spans)
+            ),
+        )
+        return format_html('<div class="evidence-body">{}</div>', pieces)
+
+
+class PersonFormerSlugInline(admin.TabularInline):
+    model = PersonFormerSlug
+    extra = 0
+    verbose_name = "former slug (resolves to this person)"
+
 
 @admin.register(Person)
-class PersonAdmin(FoldedSearchMixin, admin.ModelAdmin):
-    list_display = ["name", "slug", "description"]
+class PersonAdmin(FoldedSearchMixin, CorpusAdmin):
+    list_display = ["name", "slug", "aliases", "description"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
-    list_filter = ["mentions__role"]
+    list_filter = ["mentions__role", "mentions__article__outlet"]
+    inlines = [PersonFormerSlugInline]
+    actions = ["merge"]
+
+    @admin.action(description="Merge selected people into one", permissions=["change", "delete"])
+    def merge(self, request, queryset):
+        people = list(queryset.order_by("name"))
+        if len(people) < 2:
+            self.message_user(request, "Select at least two people to merge.", messages.WARNING)
+            return None
+        survivor_pk = request.POST.get("survivor")
+        if survivor_pk:
+            survivor = next((p for p in people if str(p.pk) == survivor_pk), None)
+            if survivor is None:
+                self.message_user(request, "Choose one of the selected people to keep.", messages.ERROR)
+                return None
+            merged = [p.name for p in people if p.pk != survivor.pk]
+            merge_people(survivor, people)
+            self.message_user(request, f"Merged {', '.join(merged)} into {survivor.name}.", messages.SUCCESS)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Merge people",
+            "people": people,
+            "opts": self.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/articles/person/merge.html", context)
 
 
 @admin.register(Event)
-class EventAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class EventAdmin(FoldedSearchMixin, CorpusAdmin):
     list_display = ["name", "kind", "start", "end", "precision", "location"]
     list_filter = ["kind", "precision"]
     search_fields = ["name"]
@@ -95,7 +162,7 @@ class EventAdmin(FoldedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(Figure)
-class FigureAdmin(admin.ModelAdmin):
+class FigureAdmin(CorpusAdmin):
     list_display = ["label", "value", "value_max", "qualifier", "unit", "metric", "article"]
     list_filter = ["metric", "unit", "qualifier", "article__outlet"]
     list_select_related = ["article"]
@@ -104,7 +171,7 @@ class FigureAdmin(admin.ModelAdmin):
 
 
 @admin.register(PersonMention)
-class PersonMentionAdmin(admin.ModelAdmin):
+class PersonMentionAdmin(CorpusAdmin):
     list_display = ["person", "role", "article", "quote"]
     list_filter = ["role", "article__outlet"]
     list_select_related = ["person", "article"]
@@ -113,7 +180,7 @@ class PersonMentionAdmin(admin.ModelAdmin):
 
 
 @admin.register(EventMention)
-class EventMentionAdmin(admin.ModelAdmin):
+class EventMentionAdmin(CorpusAdmin):
     list_display = ["event", "article", "quote"]
     list_filter = ["event__kind", "article__outlet"]
     list_select_related = ["event", "article"]

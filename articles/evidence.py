@@ -46,3 +46,21 @@ def locate(body: str, quote: str, occurrence: int = 1) -> tuple[int, int] | None
         if index < 0:
             return None
     return index, index + len(quote)
+
+
+def segments(body: str, spans) -> list[tuple[str, tuple]]:
+    """Cut `body` at every span boundary: [(text, labels covering it)].
+
+    `spans` are (start, end, label) triples; overlapping spans are fine, a
+    piece of text carries every label that covers it. Used to highlight the
+    evidence of an article.
+    """
+    cuts = {0, len(body)}
+    for start, end, _ in spans:
+        cuts.update((max(0, min(start, len(body))), max(0, min(end, len(body)))))
+    ordered = sorted(cuts)
+    pieces = []
+    for left, right in zip(ordered, ordered[1:], strict=False):
+        labels = tuple(label for start, end, label in spans if start <= left and right <= end)
+        pieces.append((body[left:right], labels))
+    return pieces

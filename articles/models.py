@@ -86,6 +86,16 @@ class Person(Timestamped):
             raise ValidationError({"aliases": "Give a list of strings."})
 
 
+class PersonFormerSlug(models.Model):
+    """A slug a person had before being merged into another; it still resolves to them."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="former_slugs")
+    slug = models.SlugField(max_length=100, unique=True)
+
+    def __str__(self):
+        return f"{self.slug} → {self.person.slug}"
+
+
 class Event(Timestamped):
     class Kind(models.TextChoices):
         AGREEMENT = "agreement", "agreement"

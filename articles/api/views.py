@@ -1,3 +1,5 @@
+from django.http import Http404
+
 from ..filtersets import (
     ArticleFilterSet,
     EventFilterSet,
@@ -7,7 +9,7 @@ from ..filtersets import (
     PersonFilterSet,
     PersonMentionFilterSet,
 )
-from ..models import Article, Event, EventMention, Figure, Outlet, Person, PersonMention
+from ..models import Article, Event, EventMention, Figure, Outlet, Person, PersonFormerSlug, PersonMention
 from . import serializers
 from .base import CorpusViewSet, count_of
 
@@ -32,6 +34,17 @@ class PersonViewSet(CorpusViewSet):
     detail_serializer_class = serializers.PersonDetailSerializer
     filterset_class = PersonFilterSet
     lookup_field = "slug"
+
+    def get_object(self):
+        # A slug merged away still resolves to the person it was merged into.
+        try:
+            return super().get_object()
+        except Http404:
+            former = PersonFormerSlug.objects.filter(slug=self.kwargs["slug"]).select_related("person").first()
+            if former is None:
+                raise
+            self.kwargs["slug"] = former.person.slug
+            return super().get_object()
 
 
 class EventViewSet(CorpusViewSet):

@@ -1,0 +1,130 @@
+"""The admin as editors use it, through Django's test client (the browser tests drive the same pages)."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from articles.models import Article, Figure, Person, PersonMention
+
+from .factories import span
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client_editor(client, db):
+    user = get_user_model().objects.create_user("curator", password="curate-me-now", is_staff=True)
+    user.groups.add(Group.objects.get(name="editors"))
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("model", ["outlet", "article", "person", "event", "figure", "personmention", "eventmention"])
+def test_every_changelist_opens_with_filters_and_search(admin_client_editor, corpus, model):
+    response = admin_client_editor.get(f"/admin/articles/{model}/", {"q": "cuba"})
+    assert response.status_code == 200
+    assert b'id="changelist-search"' in response.content
+
+
+@pytest.mark.parametrize(("term", "slug"), [("chavez", "hugo-chavez"), ("rodrigues", "delcy-rodriguez")])
+def test_person_search_ignores_accents_and_finds_aliases(admin_client_editor, corpus, term, slug):
+    response = admin_client_editor.get("/admin/articles/person/", {"q": term})
+    people = list(response.context["cl"].result_list)
+    assert [p.slug for p in people] == [slug]
+
+
+def test_article_page_highlights_every_evidence_span_beside_the_source(admin_client_editor, corpus):
+    article = Article.objects.get(source_document__startswith="002_")
+    response = admin_client_editor.get(f"/admin/articles/article/{article.pk}/change/")
+    html = response.content.decode()
+    assert html.count("<mark") >= article.figures.count()
+    assert 'class="evidence-body"' in html
+    assert "Cuba and Venezuela flags. Photo: El Ciudadano" in html  # the source text, read-only
+
+
+def inline_management(prefix, total, initial):
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+
+
+def article_form(article):
+    data = {
+        "title": article.title,
+        "summary": article.summary,
+        "outlet": article.outlet_id or "",
+        "original": article.original_id or "",
+        "language": article.language,
+        "published": "",
+        "published_precision": "",
+        "published_time": "",
+        "body": article.body,
+        "caption": article.caption,
+    }
+    for prefix in ("person_mentions", "event_mentions", "figures"):
+        data.update(inline_management(prefix, 0, 0))
+    return data
+
+
+def test_inline_figure_with_a_wrong_offset_is_refused_at_the_field(admin_client_editor, sample):
+    article = sample.articles["copy"]
+    good = span(article, "about 35,000 barrels")
+    figure = {
+        "figures-0-label": "Oil",
+        "figures-0-value": "35000",
+        "figures-0-qualifier": "approximately",
+        "figures-0-unit": "barrels per day",
+        "figures-0-metric": "venezuelan-oil-to-cuba",
+        "figures-0-quote": good["quote"],
+        "figures-0-start": str(good["start"] + 2),
+        "figures-0-end": str(good["end"] + 2),
+    }
+    data = {**article_form(article), **inline_management("figures", 1, 0), **figure}
+    response = admin_client_editor.post(f"/admin/articles/article/{article.pk}/change/", data)
+    assert response.status_code == 200
+    errors = response.context["inline_admin_formsets"][2].formset.errors[0]
+    assert "quote" in errors
+    assert not Figure.objects.filter(article=article).exists()
+
+    data.update({"figures-0-start": str(good["start"]), "figures-0-end": str(good["end"])})
+    response = admin_client_editor.post(f"/admin/articles/article/{article.pk}/change/", data)
+    assert response.status_code == 302
+    assert Figure.objects.get(article=article).quote == "about 35,000 barrels"
+
+
+def test_merge_action_moves_mentions_aliases_and_keeps_the_old_slug(admin_client_editor, api, sample):
+    duplicate = Person.objects.create(name="Hugo Chavez Frias", slug="hugo-chavez-frias", aliases=["H. Chávez"])
+    moved = PersonMention.objects.create(
+        article=sample.articles["copy"], person=duplicate, **span(sample.articles["copy"], "Hugo Chávez")
+    )
+    survivor = sample.people["chavez"]
+    selected = {"action": "merge", "_selected_action": [survivor.pk, duplicate.pk]}
+    confirm = admin_client_editor.post("/admin/articles/person/", selected)
+    assert confirm.status_code == 200
+    assert b'name="survivor"' in confirm.content
+
+    done = admin_client_editor.post("/admin/articles/person/", {**selected, "survivor": survivor.pk})
+    assert done.status_code == 302
+    assert not Person.objects.filter(pk=duplicate.pk).exists()
+    moved.refresh_from_db()
+    assert moved.person == survivor
+    survivor.refresh_from_db()
+    assert {"Hugo Chavez Frias", "H. Chávez"} <= set(survivor.aliases)
+    response = api.get("/api/v1/people/hugo-chavez-frias/")
+    assert response.status_code == 200
+    assert response.json()["slug"] == "hugo-chavez"
+    assert api.get("/api/v1/people/", {"search": "frias"}).json()["results"][0]["slug"] == "hugo-chavez"
+
+
+def test_merge_needs_two_people(admin_client_editor, sample):
+    response = admin_client_editor.post(
+        "/admin/articles/person/", {"action": "merge", "_selected_action": [sample.people["chavez"].pk]}, follow=True
+    )
+    assert b"Select at least two people" in response.content
+
+
+def test_site_header_says_what_this_is(admin_client_editor):
+    assert b"Corpus API curation" in admin_client_editor.get("/admin/").content
