@@ -1,11 +1,10 @@
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.management import call_command
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from articles.permissions import EDITORS_GROUP
+from articles.permissions import ensure_editors_group
 
 from .factories import build_sample, build_volume
 
@@ -43,7 +42,7 @@ def client_for(user):
 @pytest.fixture
 def editor_client(db):
     user = get_user_model().objects.create_user("editor", password="not-used-here")
-    user.groups.add(Group.objects.get(name=EDITORS_GROUP))
+    user.groups.add(ensure_editors_group())
     return client_for(user)
 
 

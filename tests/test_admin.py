@@ -2,9 +2,9 @@
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 
 from articles.models import Article, Figure, Person, PersonMention
+from articles.permissions import ensure_editors_group
 
 from .factories import span
 
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def admin_client_editor(client, db):
     user = get_user_model().objects.create_user("curator", password="curate-me-now", is_staff=True)
-    user.groups.add(Group.objects.get(name="editors"))
+    user.groups.add(ensure_editors_group())
     client.force_login(user)
     return client
 

@@ -40,3 +40,12 @@ def test_loading_the_corpus_twice_adds_nothing(corpus):
 
 def test_migrations_are_complete():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def test_migrations_create_the_editors_group_with_every_corpus_permission():
+    from django.contrib.auth.models import Group
+
+    from articles.permissions import editor_codenames
+
+    group = Group.objects.get(name="editors")
+    assert set(group.permissions.values_list("codename", flat=True)) == set(editor_codenames())

@@ -4,6 +4,24 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
+def let_editors_manage_former_slugs(apps, schema_editor):
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    group, _ = Group.objects.get_or_create(name="editors")
+    group.permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="articles",
+            codename__in=[f"{action}_personformerslug" for action in ("add", "change", "delete", "view")],
+        )
+    )
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -19,4 +37,5 @@ class Migration(migrations.Migration):
                 ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='former_slugs', to='articles.person')),
             ],
         ),
+        migrations.RunPython(let_editors_manage_former_slugs, migrations.RunPython.noop),
     ]

@@ -1,9 +1,8 @@
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from rest_framework.authtoken.models import Token
 
-from articles.permissions import EDITORS_GROUP
+from articles.permissions import ensure_editors_group
 
 
 class Command(BaseCommand):
@@ -19,7 +18,7 @@ class Command(BaseCommand):
         if staff and not user.is_staff:
             user.is_staff = True
             user.save(update_fields=["is_staff"])
-        user.groups.add(Group.objects.get(name=EDITORS_GROUP))
+        user.groups.add(ensure_editors_group())
         token, _ = Token.objects.get_or_create(user=user)
         self.stdout.write(f"{'Created' if created else 'Updated'} editor {username!r}.")
         self.stdout.write(f"Authorization: Token {token.key}")

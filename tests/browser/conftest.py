@@ -1,0 +1,78 @@
+"""Browser tests: Playwright driving Debian's Chromium against Django's live server.
+
+Playwright's own browser download does not work here, so the tests launch the
+system Chromium through `executable_path`. Without one they skip with how to
+install it, except in CI (`CI=true`), where a missing browser is a failure.
+"""
+
+import os
+import shutil
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; the tests' own
+# ORM calls are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM_FLAGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def find_chromium():
+    configured = os.environ.get("CHROMIUM_PATH")
+    if configured:
+        return configured
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+@pytest.fixture(scope="session")
+def chromium_path():
+    path = find_chromium()
+    if path is None:
+        message = "No Chromium found: install it with `apt-get install chromium` (or set CHROMIUM_PATH)."
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args, chromium_path):
+    return {**browser_type_launch_args, "executable_path": chromium_path, "args": CHROMIUM_FLAGS}
+
+
+def is_local(url):
+    if url.startswith(("data:", "blob:", "about:")):
+        return True
+    host = url.split("/")[2] if "://" in url else ""
+    hostname = host.split("]")[0] + "]" if host.startswith("[") else host.rsplit(":", 1)[0]
+    return hostname in {"127.0.0.1", "localhost", "[::1]"}
+
+
+@pytest.fixture
+def off_machine_requests(page):
+    """A function returning every request the page sent to a host other than this machine.
+
+    A request the page's Content-Security-Policy blocks never leaves the
+    browser, so it is not counted (ReDoc's bundle asks for a CDN logo).
+    """
+    attempted = []
+    page.on("request", lambda request: None if is_local(request.url) else attempted.append(request))
+
+    def sent():
+        page.wait_for_load_state("networkidle")
+        return [r.url for r in attempted if "csp" not in (r.failure or "").lower()]
+
+    return sent

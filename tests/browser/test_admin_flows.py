@@ -1,0 +1,90 @@
+"""Editors curating in the admin, in a real browser."""
+
+import json
+
+import pytest
+from django.contrib.auth import get_user_model
+from playwright.sync_api import expect
+
+from articles.models import Figure, Person, PersonMention
+from articles.permissions import ensure_editors_group
+
+from ..factories import span
+
+pytestmark = pytest.mark.django_db(transaction=True)
+PASSWORD = "a-long-browser-password"
+
+
+@pytest.fixture
+def editor_page(page, live_server, sample):
+    user = get_user_model().objects.create_user("curator", password=PASSWORD, is_staff=True)
+    user.groups.add(ensure_editors_group())
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", "curator")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    expect(page.locator("#site-name")).to_contain_text("Corpus API curation")
+    return page
+
+
+def api_json(page, url):
+    page.goto(f"{url}?format=json")
+    return json.loads(page.locator("body").inner_text())
+
+
+def test_editor_renames_a_person_and_the_api_shows_it(editor_page, live_server):
+    page = editor_page
+    person = Person.objects.get(slug="fidel-castro")
+    page.goto(f"{live_server.url}/admin/articles/person/{person.pk}/change/")
+    page.fill("#id_name", "Fidel Alejandro Castro Ruz")
+    page.click("input[name=_save]")
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    assert api_json(page, f"{live_server.url}/api/v1/people/fidel-castro/")["name"] == "Fidel Alejandro Castro Ruz"
+
+
+def test_editor_adds_a_figure_a_wrong_offset_is_refused_the_right_one_is_highlighted(editor_page, live_server, sample):
+    page = editor_page
+    article = sample.articles["copy"]
+    good = span(article, "about 35,000 barrels")
+    page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
+    page.click("#figures-group .add-row a")
+    row = "#figures-0"
+    page.fill(f"{row} input[name=figures-0-label]", "Venezuelan oil to Cuba")
+    page.fill(f"{row} input[name=figures-0-value]", "35000")
+    page.select_option(f"{row} select[name=figures-0-qualifier]", "approximately")
+    page.fill(f"{row} input[name=figures-0-unit]", "barrels per day")
+    page.fill(f"{row} input[name=figures-0-metric]", "venezuelan-oil-to-cuba")
+    page.fill(f"{row} textarea[name=figures-0-quote]", good["quote"])
+    page.fill(f"{row} input[name=figures-0-start]", str(good["start"] + 3))
+    page.fill(f"{row} input[name=figures-0-end]", str(good["end"] + 3))
+    page.click("input[name=_continue]")
+    expect(page.locator("#figures-group .errorlist").first).to_contain_text("not the quote")
+    assert not Figure.objects.filter(article=article).exists()
+
+    page.fill(f"{row} input[name=figures-0-start]", str(good["start"]))
+    page.fill(f"{row} input[name=figures-0-end]", str(good["end"]))
+    page.click("input[name=_continue]")
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    assert Figure.objects.get(article=article).quote == good["quote"]
+    expect(page.locator('.evidence-body mark[title*="figure Venezuelan oil to Cuba"]')).to_have_text(good["quote"])
+
+
+def test_editor_merges_two_people_and_the_mentions_move(editor_page, live_server, sample):
+    page = editor_page
+    copy = sample.articles["copy"]
+    duplicate = Person.objects.create(name="Hugo Chavez Frias", slug="hugo-chavez-frias")
+    mention = PersonMention.objects.create(article=copy, person=duplicate, **span(copy, "Hugo Chávez"))
+    survivor = sample.people["chavez"]
+    page.goto(f"{live_server.url}/admin/articles/person/")
+    for person in (survivor, duplicate):
+        page.check(f"input[name=_selected_action][value='{person.pk}']")
+    page.select_option("select[name=action]", "merge")
+    page.click("button[name=index]")
+    page.check(f"input[name=survivor][value='{survivor.pk}']")
+    page.click("input[type=submit][value=Merge]")
+    expect(page.locator(".messagelist")).to_contain_text("Merged Hugo Chavez Frias into Hugo Chávez")
+    mention.refresh_from_db()
+    assert mention.person_id == survivor.pk
+    body = api_json(page, f"{live_server.url}/api/v1/people/hugo-chavez-frias/")
+    assert body["slug"] == "hugo-chavez"
+    assert "Hugo Chávez" in {m["quote"] for m in body["mentions"] if m["article"]["id"] == copy.pk}
