@@ -12,6 +12,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from . import dates, search
+from .facets import Facet, RelatedFacet, YearFacet
 from .models import Article, Event, EventMention, Figure, Outlet, Person, PersonMention
 
 
@@ -95,7 +96,12 @@ class SearchFilter(filters.CharFilter):
 
 
 class CorpusFilterSet(filters.FilterSet):
-    """Shared by every resource: full-text search, ranked by relevance."""
+    """Shared by every resource: full-text search, ranked by relevance.
+
+    `facets` names the counts a list offers with `facets=` (see articles.facets).
+    """
+
+    facets: dict = {}
 
     search = SearchFilter(
         method="filter_search",
@@ -116,6 +122,11 @@ class OutletFilterSet(CorpusFilterSet):
     kind = filters.MultipleChoiceFilter(field_name="kind", choices=Outlet.Kind.choices)
     country = MultiValueCharFilter(field_name="country", lookup_expr="iexact")
     ordering = StableOrderingFilter(fields=("name", "slug", "kind", "country", "article_count", "id"))
+
+    facets = {
+        "kind": Facet("kind", "Outlets per kind.", choices=Outlet.Kind.choices),
+        "country": Facet("country", "Outlets per country code."),
+    }
 
     class Meta:
         model = Outlet
@@ -145,6 +156,13 @@ class ArticleFilterSet(CorpusFilterSet):
     language = MultiValueCharFilter(field_name="language", lookup_expr="iexact")
     is_syndicated = StrictBooleanFilter(field_name="original", method="filter_is_syndicated")
     ordering = StableOrderingFilter(fields=("published", "title", "word_count", "id"))
+
+    facets = {
+        "outlet": RelatedFacet("outlet", "Articles per outlet.", none_label="no outlet"),
+        "year": YearFacet("published", "published_precision", "Articles per year of publication."),
+        "person": RelatedFacet("person_mentions__person", "Articles per person they mention (any role).", many=True),
+        "event": RelatedFacet("event_mentions__event", "Articles per event they mention.", many=True),
+    }
 
     class Meta:
         model = Article
@@ -192,6 +210,13 @@ class PersonFilterSet(CorpusFilterSet):
     outlet_id = id_filter("mentions__article__outlet", Outlet.objects.all(), method="filter_outlet")
     ordering = StableOrderingFilter(fields=("name", "slug", "article_count", "id"))
 
+    facets = {
+        "role": Facet(
+            "mentions__role", "People per role they are mentioned in.", choices=PersonMention.Role.choices, many=True
+        ),
+        "outlet": RelatedFacet("mentions__article__outlet", "People per outlet that mentions them.", many=True),
+    }
+
     class Meta:
         model = Person
         fields = []
@@ -233,6 +258,15 @@ class EventFilterSet(CorpusFilterSet):
     precision = filters.MultipleChoiceFilter(field_name="precision", choices=Event._meta.get_field("precision").choices)
     ordering = StableOrderingFilter(fields=("start", "end", "name", "slug", "id"))
 
+    facets = {
+        "kind": Facet("kind", "Events per kind.", choices=Event.Kind.choices),
+        "decade": YearFacet("start", "precision", "Events per decade they start in.", decade=True),
+        "year": YearFacet("start", "precision", "Events per year they start in (unknown when dated only to a decade)."),
+        "precision": Facet(
+            "precision", "Events per date precision.", choices=Event._meta.get_field("precision").choices
+        ),
+    }
+
     class Meta:
         model = Event
         fields = []
@@ -266,6 +300,13 @@ class FigureFilterSet(CorpusFilterSet):
         field_name="value", lookup_expr="lte", label="Figures whose value is at most this."
     )
     ordering = StableOrderingFilter(fields=("value", "metric", "unit", "article", "as_of", "id"))
+
+    facets = {
+        "metric": Facet("metric", "Figures per metric."),
+        "unit": Facet("unit", "Figures per unit."),
+        "outlet": RelatedFacet("article__outlet", "Figures per outlet that quotes them.", none_label="no outlet"),
+        "qualifier": Facet("qualifier", "Figures per qualifier.", choices=Figure.Qualifier.choices),
+    }
 
     class Meta:
         model = Figure
