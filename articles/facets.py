@@ -6,7 +6,7 @@ Each bucket's `value` is what the list's filter of the same name takes.
 """
 
 from django.db.models import Case, Count, F, IntegerField, When
-from django.db.models.functions import ExtractYear
+from django.db.models.functions import Cast, ExtractYear
 
 from .dates import Precision
 
@@ -74,7 +74,8 @@ class YearFacet(Facet):
         self.decade = decade
 
     def value(self):
-        year = ExtractYear(self.path)
+        # EXTRACT gives a numeric on PostgreSQL: cast so / is whole division.
+        year = Cast(ExtractYear(self.path), IntegerField())
         if self.decade:
             return year / 10 * 10
         return Case(

@@ -21,7 +21,8 @@ from rest_framework.utils.encoders import JSONEncoder
 CHUNK = 500  # records serialised at a time; each chunk runs its own prefetches
 
 
-def chunks(queryset, size=CHUNK):
+def chunks(queryset):
+    size = CHUNK
     rows = queryset.iterator(chunk_size=size)
     while chunk := list(islice(rows, size)):
         yield chunk
