@@ -22,9 +22,10 @@ CHUNK = 500  # records serialised at a time; each chunk runs its own prefetches
 
 
 def chunks(queryset):
-    size = CHUNK
-    rows = queryset.iterator(chunk_size=size)
-    while chunk := list(islice(rows, size)):
+    """The queryset in lists of CHUNK records, read from a server-side cursor
+    on PostgreSQL; prefetches run per chunk."""
+    rows = queryset.iterator(chunk_size=CHUNK)
+    while chunk := list(islice(rows, CHUNK)):
         yield chunk
 
 
