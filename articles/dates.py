@@ -3,7 +3,7 @@
 An event dated "1967" is stored as start 1967-01-01 with precision year; it
 covers every day of 1967. "December 1994" covers the month, "the 1960s" the
 decade. Filters, validation, and the synthetic generator all use `period_end`
-and `covered_until`.
+and `covered_until`; exports write partial dates with `iso`.
 """
 
 import calendar
@@ -48,3 +48,24 @@ def covered_until(start: datetime.date, end: datetime.date | None, precision: st
 
 def is_period_aligned(day: datetime.date, precision: str) -> bool:
     return period_start(day, precision) == day
+
+
+def period_starts(day: datetime.date) -> dict[str, datetime.date]:
+    """For each precision, the first day of the period around `day`.
+
+    A record dated at precision P covers `day` or later exactly when its
+    (period-aligned) date is on or after period_starts(day)[P].
+    """
+    return {precision: period_start(day, precision) for precision in Precision.values}
+
+
+def iso(day: datetime.date | None, precision: str) -> str | None:
+    """ISO 8601 at the date's precision: 1994-12-14, 1994-12, 1994; a decade
+    gives its first year, 1960 (ISO 8601 has no decade form schema.org accepts)."""
+    if day is None:
+        return None
+    if precision == Precision.MONTH:
+        return f"{day.year:04d}-{day.month:02d}"
+    if precision in (Precision.YEAR, Precision.DECADE):
+        return f"{period_start(day, precision).year:04d}"
+    return day.isoformat()

@@ -11,7 +11,8 @@ from django.db.models import F, Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from . import text
+from . import dates, search
+from .facets import Facet, RelatedFacet, YearFacet
 from .models import Article, Event, EventMention, Figure, Outlet, Person, PersonMention
 
 
@@ -77,39 +78,55 @@ class StableOrderingFilter(filters.OrderingFilter):
         return qs.order_by(*[self.get_ordering_value(param) for param in value], "id")
 
 
-class CorpusFilterSet(filters.FilterSet):
-    """Shared by every resource: folded-text search."""
+class SearchField(forms.CharField):
+    """Parses the search text (see articles.search); unsearchable text is an error."""
 
-    search = filters.CharFilter(
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        try:
+            return search.parse(value)
+        except search.SearchError as exc:
+            raise forms.ValidationError(str(exc), code="invalid") from exc
+
+
+class SearchFilter(filters.CharFilter):
+    field_class = SearchField
+
+
+class CorpusFilterSet(filters.FilterSet):
+    """Shared by every resource: full-text search, ranked by relevance.
+
+    `facets` names the counts a list offers with `facets=` (see articles.facets).
+    """
+
+    facets: dict = {}
+
+    search = SearchFilter(
         method="filter_search",
-        label="Accent-, case- and punctuation-insensitive search. Words match word starts; quote a phrase.",
+        max_length=search.MAX_LENGTH,
+        label=(
+            "Full-text search, ranked by relevance; accent-, case- and punctuation-insensitive. Every word must "
+            'match; words of two letters or more match word starts; "quoted words" match as a phrase.'
+        ),
     )
 
-    def filter_search(self, queryset, name, value: str):
-        return queryset.filter(search_matches(value))
-
-
-def search_matches(value: str) -> Q:
-    """Each folded word must start a word of the record's search text; a
-    quoted phrase must appear whole."""
-    condition = Q()
-    phrases = value.split('"')
-    for index, chunk in enumerate(phrases):
-        folded = text.fold(chunk)
-        if not folded:
-            continue
-        if index % 2:  # inside quotes
-            condition &= Q(search_text__contains=f" {folded} ")
-        else:
-            for word in folded.split():
-                condition &= Q(search_text__contains=f" {word}")
-    return condition
+    def filter_search(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return search.search(queryset, value)
 
 
 class OutletFilterSet(CorpusFilterSet):
     kind = filters.MultipleChoiceFilter(field_name="kind", choices=Outlet.Kind.choices)
     country = MultiValueCharFilter(field_name="country", lookup_expr="iexact")
     ordering = StableOrderingFilter(fields=("name", "slug", "kind", "country", "article_count", "id"))
+
+    facets = {
+        "kind": Facet("kind", "Outlets per kind.", choices=Outlet.Kind.choices),
+        "country": Facet("country", "Outlets per country code."),
+    }
 
     class Meta:
         model = Outlet
@@ -125,11 +142,27 @@ class ArticleFilterSet(CorpusFilterSet):
     person_id = id_filter("person_mentions__person", Person.objects.all(), method="filter_person")
     event = slug_filter("event_mentions__event__slug", Event.objects.all(), method="filter_event")
     event_id = id_filter("event_mentions__event", Event.objects.all(), method="filter_event")
-    published_after = filters.DateFilter(field_name="published", lookup_expr="gte")
-    published_before = filters.DateFilter(field_name="published", lookup_expr="lte")
+    published_after = filters.DateFilter(
+        field_name="published",
+        lookup_expr="gte",
+        method="filter_published_after",
+        label="Articles published on or after this date, at their precision (one dated only 2026 matches 2026-06-01).",
+    )
+    published_before = filters.DateFilter(
+        field_name="published",
+        lookup_expr="lte",
+        label="Articles published on or before this date (the first day of their period, at their precision).",
+    )
     language = MultiValueCharFilter(field_name="language", lookup_expr="iexact")
     is_syndicated = StrictBooleanFilter(field_name="original", method="filter_is_syndicated")
     ordering = StableOrderingFilter(fields=("published", "title", "word_count", "id"))
+
+    facets = {
+        "outlet": RelatedFacet("outlet", "Articles per outlet.", none_label="no outlet"),
+        "year": YearFacet("published", "published_precision", "Articles per year of publication."),
+        "person": RelatedFacet("person_mentions__person", "Articles per person they mention (any role).", many=True),
+        "event": RelatedFacet("event_mentions__event", "Articles per event they mention.", many=True),
+    }
 
     class Meta:
         model = Article
@@ -156,6 +189,14 @@ class ArticleFilterSet(CorpusFilterSet):
             return queryset
         return self._mentioning(queryset, EventMention.objects.filter(event__in=value))
 
+    def filter_published_after(self, queryset, name, value):
+        # A partial date covers its whole period: it reaches `value` when it
+        # starts no earlier than the start of the period around `value`.
+        reaches = Q()
+        for precision, first_day in dates.period_starts(value).items():
+            reaches |= Q(published_precision=precision, published__gte=first_day)
+        return queryset.filter(reaches)
+
     def filter_is_syndicated(self, queryset, name, value):
         return queryset.filter(original__isnull=not value)
 
@@ -168,6 +209,13 @@ class PersonFilterSet(CorpusFilterSet):
     outlet = slug_filter("mentions__article__outlet__slug", Outlet.objects.all(), method="filter_outlet")
     outlet_id = id_filter("mentions__article__outlet", Outlet.objects.all(), method="filter_outlet")
     ordering = StableOrderingFilter(fields=("name", "slug", "article_count", "id"))
+
+    facets = {
+        "role": Facet(
+            "mentions__role", "People per role they are mentioned in.", choices=PersonMention.Role.choices, many=True
+        ),
+        "outlet": RelatedFacet("mentions__article__outlet", "People per outlet that mentions them.", many=True),
+    }
 
     class Meta:
         model = Person
@@ -210,6 +258,15 @@ class EventFilterSet(CorpusFilterSet):
     precision = filters.MultipleChoiceFilter(field_name="precision", choices=Event._meta.get_field("precision").choices)
     ordering = StableOrderingFilter(fields=("start", "end", "name", "slug", "id"))
 
+    facets = {
+        "kind": Facet("kind", "Events per kind.", choices=Event.Kind.choices),
+        "decade": YearFacet("start", "precision", "Events per decade they start in.", decade=True),
+        "year": YearFacet("start", "precision", "Events per year they start in (unknown when dated only to a decade)."),
+        "precision": Facet(
+            "precision", "Events per date precision.", choices=Event._meta.get_field("precision").choices
+        ),
+    }
+
     class Meta:
         model = Event
         fields = []
@@ -244,12 +301,25 @@ class FigureFilterSet(CorpusFilterSet):
     )
     ordering = StableOrderingFilter(fields=("value", "metric", "unit", "article", "as_of", "id"))
 
+    facets = {
+        "metric": Facet("metric", "Figures per metric."),
+        "unit": Facet("unit", "Figures per unit."),
+        "outlet": RelatedFacet("article__outlet", "Figures per outlet that quotes them.", none_label="no outlet"),
+        "qualifier": Facet("qualifier", "Figures per qualifier.", choices=Figure.Qualifier.choices),
+    }
+
     class Meta:
         model = Figure
         fields = []
 
 
-class PersonMentionFilterSet(CorpusFilterSet):
+class MentionFilterSet(CorpusFilterSet):
+    search = filters.CharFilter(
+        field_name="quote", lookup_expr="icontains", label="Mentions whose quote contains this text."
+    )
+
+
+class PersonMentionFilterSet(MentionFilterSet):
     article = id_filter("article", Article.objects.all())
     person = slug_filter("person__slug", Person.objects.all())
     person_id = id_filter("person", Person.objects.all())
@@ -260,11 +330,8 @@ class PersonMentionFilterSet(CorpusFilterSet):
         model = PersonMention
         fields = []
 
-    def filter_search(self, queryset, name, value):
-        return queryset.filter(quote__icontains=value)
 
-
-class EventMentionFilterSet(CorpusFilterSet):
+class EventMentionFilterSet(MentionFilterSet):
     article = id_filter("article", Article.objects.all())
     event = slug_filter("event__slug", Event.objects.all())
     event_id = id_filter("event", Event.objects.all())

@@ -7,10 +7,13 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
 from django.urls import reverse
 
 from . import dates, text
 from .evidence import evidence_errors
+from .fulltext import index_of
 
 
 class Timestamped(models.Model):
@@ -49,11 +52,14 @@ class Outlet(Timestamped):
         return self.name
 
     def save(self, *args, **kwargs):
-        self.search_text = text.search_document(self.name, self.slug, self.description)
+        self.search_text = self.search_document()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("api:outlet-detail", kwargs={"slug": self.slug})
+
+    def search_document(self) -> str:
+        return text.search_document(self.name, self.slug, self.description)
 
 
 class Person(Timestamped):
@@ -75,11 +81,14 @@ class Person(Timestamped):
         return self.name
 
     def save(self, *args, **kwargs):
-        self.search_text = text.search_document(self.name, self.aliases)
+        self.search_text = self.search_document()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("api:person-detail", kwargs={"slug": self.slug})
+
+    def search_document(self) -> str:
+        return text.search_document(self.name, self.aliases)
 
     def clean(self):
         if not isinstance(self.aliases, list) or not all(isinstance(a, str) for a in self.aliases):
@@ -143,11 +152,14 @@ class Event(Timestamped):
 
     def save(self, *args, **kwargs):
         self.last_day = dates.covered_until(self.start, self.end, self.precision)
-        self.search_text = text.search_document(self.name, self.description, self.location)
+        self.search_text = self.search_document()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("api:event-detail", kwargs={"slug": self.slug})
+
+    def search_document(self) -> str:
+        return text.search_document(self.name, self.description, self.location)
 
     def clean(self):
         if self.start and self.end and self.end < self.start:
@@ -206,11 +218,14 @@ class Article(Timestamped):
 
     def save(self, *args, **kwargs):
         self.word_count = text.word_count(self.body)
-        self.search_text = text.search_document(self.title, self.summary, self.body)
+        self.search_text = self.search_document()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("api:article-detail", kwargs={"pk": self.pk})
+
+    def search_document(self) -> str:
+        return text.search_document(self.title, self.summary, self.body)
 
 
 class Evidence(models.Model):
@@ -321,8 +336,11 @@ class Figure(Evidence):
         return self.label
 
     def save(self, *args, **kwargs):
-        self.search_text = text.search_document(self.label, self.quote, self.metric, self.unit)
+        self.search_text = self.search_document()
         super().save(*args, **kwargs)
+
+    def search_document(self) -> str:
+        return text.search_document(self.label, self.quote, self.metric, self.unit)
 
     def clean(self):
         errors = self.evidence_errors()
@@ -332,3 +350,23 @@ class Figure(Evidence):
             errors["qualifier"] = 'A range has a value_max, and only a figure with value_max is a "range".'
         if errors:
             raise ValidationError(errors)
+
+
+# Searchable records: the folded search_text each one is indexed by.
+SEARCHABLE = [Outlet, Article, Person, Event, Figure]
+
+# SQLite's full-text index rows (see articles.fulltext); PostgreSQL keeps a
+# tsvector column on the record's own table instead.
+OutletFullText = index_of(Outlet)
+ArticleFullText = index_of(Article)
+PersonFullText = index_of(Person)
+EventFullText = index_of(Event)
+FigureFullText = index_of(Figure)
+
+
+@receiver(pre_save)
+def fold_loaded_records(sender, instance, raw=False, **kwargs):
+    """Fixtures load without save(); fold their search text all the same, so a
+    fixture never carries a stale or missing one into the index."""
+    if raw and sender in SEARCHABLE:
+        instance.search_text = instance.search_document()

@@ -1,32 +1,87 @@
 """Text folding: the one rule for matching names, aliases and search terms.
 
 "Chávez", "CHAVEZ" and "chavez" fold to the same key; so do "Díaz-Canel" and
-"Diaz Canel", "ALBA‑TCP" (non-breaking hyphen) and "ALBA-TCP", and curly and
-straight apostrophes. The model's stored search text, the search filter, the
-alias matcher and the admin search all call `fold`.
+"Diaz Canel", "ALBA‑TCP" (non-breaking hyphen) and "ALBA-TCP", "Łódź" and
+"Lodz", and curly and straight apostrophes. The model's stored search text, the
+search filter, the snippet highlighter, the alias matcher and the admin search
+all call this module.
+
+The folded form is plain ASCII: lower-case letters and digits in words
+separated by single spaces. Letters are transliterated (anyascii), so the
+full-text indexes of SQLite (FTS5) and PostgreSQL (tsvector) see the same
+words and agree by construction; neither database's own accent folding has
+anything left to do.
 """
 
 import re
 import unicodedata
+from bisect import bisect_right
+from itertools import accumulate
 
-# Apostrophes join a word ("Fidel's" → "fidels"); every other non-word
-# character separates words.
-_APOSTROPHES = re.compile(r"['\u2018\u2019\u02bc\u0060\u00b4]")
-_NON_WORD = re.compile(r"[\W_]+")
+from anyascii import anyascii
+
+# Apostrophes join a word ("Fidel's" → "fidels"); every other character that
+# is not a letter, a digit or a combining mark separates words.
+APOSTROPHES = "'\u2018\u2019\u201b\u02bc\u0060\u00b4\u2032\uff07"
+_NOT_ASCII_WORD = re.compile(r"[^a-z0-9]+")
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+class _FoldTable(dict):
+    """Code point → its folded text, for `str.translate`; filled on first use."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        if char in APOSTROPHES:
+            folded = ""
+        elif unicodedata.category(char)[0] in "LNM":
+            ascii_form = anyascii(char).lower()
+            for apostrophe in APOSTROPHES:
+                ascii_form = ascii_form.replace(apostrophe, "")
+            folded = _NOT_ASCII_WORD.sub(" ", ascii_form)
+        else:
+            folded = " "
+        self[code] = folded
+        return folded
+
+
+_TABLE = _FoldTable()
 
 
 def fold(text: str) -> str:
-    """Lower-case, strip accents and punctuation, collapse white space."""
+    """Lower-case ASCII words separated by single spaces."""
     if not text:
         return ""
-    decomposed = unicodedata.normalize("NFKD", text)
-    without_marks = "".join(c for c in decomposed if not unicodedata.combining(c))
-    joined = _APOSTROPHES.sub("", without_marks.casefold())
-    return _NON_WORD.sub(" ", joined).strip()
+    return " ".join(text.translate(_TABLE).split())
 
 
 def fold_words(text: str) -> list[str]:
     return fold(text).split()
+
+
+class FoldedText:
+    """A text's folded form, with the way back to the original characters.
+
+    `words` are (word, start, end) in folded coordinates; `original_span` maps
+    such a span back, accents and apostrophes included: the word "dont" in
+    "Don’t quit" comes from [0, 5).
+    """
+
+    def __init__(self, text: str):
+        self.text = text or ""
+        self.folded = self.text.translate(_TABLE)
+        # _starts[i] is where original character i begins in `folded`.
+        self._starts = list(accumulate(map(len, map(_TABLE.__getitem__, map(ord, self.text))), initial=0))
+        self.words = [(match.group(), match.start(), match.end()) for match in _WORD.finditer(self.folded)]
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        starts = self._starts
+        first = bisect_right(starts, start) - 1
+        # The last character starting at or before `end`: the first one left
+        # out if it starts exactly there (so apostrophes and marks folded to
+        # nothing stay in), else one that spills into the span.
+        after = bisect_right(starts, end) - 1
+        return first, after + 1 if starts[after] < end else after
 
 
 def search_document(*parts) -> str:

@@ -2,13 +2,15 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, transaction
-from rest_framework import permissions, serializers, viewsets
+from rest_framework import permissions, renderers, serializers, viewsets
+from rest_framework.response import Response
 
-from . import shaping
+from . import facets, shaping
+from .exports import CSVRenderer, ExportRenderer, FormatNegotiation
 
 
-class CorpusSerializer(serializers.ModelSerializer):
-    """Runs the model's own `clean()` rules and honours `fields=`/`omit=`.
+class ShapedSerializer(serializers.Serializer):
+    """Honours `fields=`/`omit=` on the records of a read.
 
     `query_needs` maps a field to what the queryset must fetch for it, so a
     response that leaves the field out also leaves out its query.
@@ -21,12 +23,18 @@ class CorpusSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         if request is None or request.method not in permissions.SAFE_METHODS or not self._is_result():
             return fields
+        if not self.context.get("shape_fields", True):
+            return fields
         keep = set(shaping.selected_fields(fields, request))
         return {name: field for name, field in fields.items() if name in keep}
 
     def _is_result(self):
         parent = self.parent
         return parent is None or (isinstance(parent, serializers.ListSerializer) and parent.parent is None)
+
+
+class CorpusSerializer(ShapedSerializer, serializers.ModelSerializer):
+    """Runs the model's own `clean()` rules and honours `fields=`/`omit=`."""
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
@@ -52,10 +60,42 @@ class CorpusViewSet(viewsets.ModelViewSet):
     """Reads for everyone, writes for users with the model's permissions.
 
     A subclass names `queryset`, `serializer_class` and `filterset_class`;
-    `detail_serializer_class` adds what only a single record shows.
+    `detail_serializer_class` adds what only a single record shows. Lists
+    count `facets=` declared by the filterset; reads also export (`format=csv`,
+    and any other export renderer a subclass adds to `renderer_classes`).
     """
 
     detail_serializer_class = None
+    renderer_classes = [renderers.JSONRenderer, renderers.BrowsableAPIRenderer, CSVRenderer]
+    content_negotiation_class = FormatNegotiation
+
+    def get_renderers(self):
+        all_renderers = super().get_renderers()
+        if self.request is not None and self.request.method not in permissions.SAFE_METHODS:
+            return [renderer for renderer in all_renderers if not isinstance(renderer, ExportRenderer)]
+        return all_renderers
+
+    def list(self, request, *args, **kwargs):
+        return self.list_response(self.filter_queryset(self.get_queryset()))
+
+    def list_response(self, queryset, with_facets=True, **extra):
+        """The page, with its facets and any `extra` keys before its results; or,
+        for an export, the whole set streamed."""
+        renderer = self.request.accepted_renderer
+        if isinstance(renderer, ExportRenderer):
+            return renderer.stream(self, queryset)
+        counts = facets.counts(self, self.request, queryset) if with_facets else None
+        if counts is not None:
+            extra = {"facets": counts, **extra}
+        page = self.paginate_queryset(queryset)
+        serializer = self.get_serializer(page, many=True)
+        return self.paginator.get_paginated_response(serializer.data, **extra)
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        if isinstance(request.accepted_renderer, ExportRenderer):
+            return Response(request.accepted_renderer.document(self, instance))
+        return Response(self.get_serializer(instance).data)
 
     def get_serializer_class(self):
         if self.action != "list" and self.detail_serializer_class is not None:

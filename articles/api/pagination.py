@@ -1,8 +1,35 @@
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+
+from . import facets as facet_counts
 
 
 class PageSizePagination(PageNumberPagination):
-    """`page` and `page_size`; a page_size above the cap is clamped to it."""
+    """`page` and `page_size`; a page_size above the cap is clamped to it.
+
+    A page may carry more keys, such as `facets` (see articles.api.facets),
+    between `previous` and its results.
+    """
 
     page_size_query_param = "page_size"
     max_page_size = 100
+    facet_names: list[str] = []  # set by the schema generator for the view it documents
+
+    def get_paginated_response(self, data, **extra):
+        body = {
+            "count": self.page.paginator.count,
+            "next": self.get_next_link(),
+            "previous": self.get_previous_link(),
+            **extra,
+            "results": data,
+        }
+        return Response(body)
+
+    def get_paginated_response_schema(self, schema):
+        paginated = super().get_paginated_response_schema(schema)
+        if self.facet_names:
+            properties = paginated["properties"]
+            results = properties.pop("results")
+            properties["facets"] = facet_counts.response_schema(self.facet_names)
+            properties["results"] = results
+        return paginated

@@ -1,11 +1,13 @@
 """What the OpenAPI schema says beyond drf-spectacular's defaults: the
-response-shaping parameters, every error status an operation can answer, and
-which operations need no credentials."""
+response-shaping parameters, facets, the export formats, every error status
+an operation can answer, and which operations need no credentials."""
 
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import permissions
+
+from . import facets
 
 ERROR = OpenApiTypes.OBJECT
 ERROR_DESCRIPTIONS = {
@@ -15,19 +17,36 @@ ERROR_DESCRIPTIONS = {
     404: "No such record.",
     409: "The change conflicts with another record.",
 }
+JSON = "application/json"
+EXPORT_SCHEMAS = {
+    "text/csv": {
+        "type": "string",
+        "description": "CSV with a header row; related records by name, several joined by “; ”. "
+        "A list exports its whole filtered set in order, not one page.",
+    },
+    "application/ld+json": {
+        "type": "object",
+        "description": "schema.org JSON-LD: a NewsArticle, or for a list "
+        '{"@context": "https://schema.org", "@graph": [NewsArticle, …]} of the whole filtered set.',
+    },
+}
 
-SHAPING_PARAMETERS = [
-    OpenApiParameter(
-        "fields",
-        OpenApiTypes.STR,
-        description="Comma-separated keys to keep in each result, e.g. `fields=id,title`.",
-    ),
-    OpenApiParameter(
-        "omit",
-        OpenApiTypes.STR,
-        description="Comma-separated keys to leave out of each result, e.g. `omit=source_text`.",
-    ),
-]
+
+def shaping_parameters(names: list[str]) -> list[OpenApiParameter]:
+    keys = {"type": "array", "items": {"type": "string", "enum": names}}
+    return [
+        OpenApiParameter(
+            "fields",
+            keys,
+            style="form",
+            explode=False,
+            description="Comma-separated keys to keep in each result, e.g. `fields=id,url`; the queries for "
+            "the others are skipped.",
+        ),
+        OpenApiParameter(
+            "omit", keys, style="form", explode=False, description="Comma-separated keys to leave out of each result."
+        ),
+    ]
 
 
 class CorpusAutoSchema(AutoSchema):
@@ -39,8 +58,27 @@ class CorpusAutoSchema(AutoSchema):
     def get_override_parameters(self):
         parameters = super().get_override_parameters()
         if self._is_corpus_view() and self.method == "GET":
-            parameters = [*parameters, *SHAPING_PARAMETERS]
+            names = list(self._get_serializer().fields)
+            # Before the view's own, which override them by name.
+            parameters = [*shaping_parameters(names), *parameters]
+            if self._is_list_view() and getattr(self.view, "action", None) == "list":
+                parameters += facets.parameters(self.view)
         return parameters
+
+    def _get_paginator(self):
+        paginator = super()._get_paginator()
+        if paginator is not None and self._is_corpus_view() and getattr(self.view, "action", None) == "list":
+            paginator.facet_names = list(facets.declared(self.view))
+        return paginator
+
+    def _get_response_for_code(self, serializer, status_code, media_types=None, direction="response"):
+        if not str(status_code).startswith("2"):
+            media_types = [JSON]  # errors are JSON whatever format was asked for
+        response = super()._get_response_for_code(serializer, status_code, media_types, direction)
+        for media_type, content in response.get("content", {}).items():
+            if media_type in EXPORT_SCHEMAS:
+                content["schema"] = EXPORT_SCHEMAS[media_type]
+        return response
 
     def get_response_serializers(self):
         serializer = super().get_response_serializers()

@@ -1,10 +1,15 @@
+from urllib.parse import urlencode
+
 from django.db.models import Prefetch
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from .. import search
 from ..evidence import evidence_errors
 from ..models import Article, Event, EventMention, Figure, Outlet, Person, PersonMention
-from .base import CorpusSerializer
+from ..snippets import first_snippet
+from .base import CorpusSerializer, ShapedSerializer
 from .fields import BriefRelatedField
 
 # Brief forms: how a related object appears inside another.
@@ -130,6 +135,10 @@ class ArticleSerializer(CorpusSerializer):
     original = article_field(allow_null=True, required=False)
     authors = serializers.SerializerMethodField()
     is_syndicated = serializers.SerializerMethodField()
+    snippet = serializers.SerializerMethodField(
+        help_text="With `search`: HTML of where the article matched, the text escaped and each match in "
+        "<mark>…</mark>. Null without `search`."
+    )
 
     query_needs = {
         "outlet": lambda qs: qs.select_related("outlet"),
@@ -163,6 +172,7 @@ class ArticleSerializer(CorpusSerializer):
             "is_syndicated",
             "word_count",
             "source_document",
+            "snippet",
         ]
         read_only_fields = ["word_count"]
 
@@ -180,6 +190,20 @@ class ArticleSerializer(CorpusSerializer):
 
     def get_is_syndicated(self, article) -> bool:
         return article.original_id is not None
+
+    def get_snippet(self, article) -> str | None:
+        query = self._search_query()
+        return first_snippet(query, article.body, article.summary, article.title) if query else None
+
+    def _search_query(self):
+        if not hasattr(self, "_parsed_search"):
+            request = self.context.get("request")
+            value = request.query_params.get("search") if request is not None else None
+            try:
+                self._parsed_search = search.parse(value) if value else None
+            except search.SearchError:
+                self._parsed_search = None
+        return self._parsed_search
 
 
 class ArticleDetailSerializer(ArticleSerializer):
@@ -206,7 +230,7 @@ class ArticleDetailSerializer(ArticleSerializer):
 
     class Meta(ArticleSerializer.Meta):
         fields = [
-            *ArticleSerializer.Meta.fields,
+            *(name for name in ArticleSerializer.Meta.fields if name != "snippet"),
             "body",
             "caption",
             "source_text",
@@ -382,3 +406,52 @@ class EventMentionSerializer(CorpusSerializer):
     class Meta:
         model = EventMention
         fields = ["id", "url", "article", "event", *EVIDENCE_FIELDS]
+
+
+# Comparison: figures for one metric side by side, and the metrics to compare.
+
+
+class MetricSummarySerializer(ShapedSerializer):
+    """One metric in one unit across the figures that quote it."""
+
+    url = serializers.SerializerMethodField(help_text="Its figures side by side: compare/?metric=…&unit=….")
+    metric = serializers.SlugField()
+    unit = serializers.CharField()
+    figure_count = serializers.IntegerField()
+    outlet_count = serializers.IntegerField(help_text="Outlets quoting a figure for the metric.")
+    article_count = serializers.IntegerField()
+    min_value = serializers.DecimalField(max_digits=20, decimal_places=4)
+    max_value = serializers.DecimalField(
+        max_digits=20, decimal_places=4, help_text="The largest value or upper bound of a range."
+    )
+    spread = serializers.SerializerMethodField(help_text="max_value − min_value: 0 when every source agrees.")
+
+    def get_url(self, row) -> str:
+        request = self.context.get("request")
+        query = urlencode({"metric": row["metric"], "unit": row["unit"]})
+        return request.build_absolute_uri(f"{reverse('api:figure-compare')}?{query}")
+
+    @extend_schema_field(serializers.DecimalField(max_digits=21, decimal_places=4))
+    def get_spread(self, row):
+        return serializers.DecimalField(max_digits=21, decimal_places=4).to_representation(
+            row["max_value"] - row["min_value"]
+        )
+
+
+class FigureComparisonSerializer(serializers.Serializer):
+    """The schema of compare/?metric=…: the metrics' summaries, then their figures."""
+
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    metrics = MetricSummarySerializer(many=True)
+    results = FigureSerializer(many=True)
+
+
+class MetricListSerializer(serializers.Serializer):
+    """The schema of compare/ without a metric: every metric, paginated."""
+
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = MetricSummarySerializer(many=True)

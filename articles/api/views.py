@@ -1,5 +1,10 @@
 from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 
+from .. import comparison
 from ..filtersets import (
     ArticleFilterSet,
     EventFilterSet,
@@ -12,6 +17,12 @@ from ..filtersets import (
 from ..models import Article, Event, EventMention, Figure, Outlet, Person, PersonFormerSlug, PersonMention
 from . import serializers
 from .base import CorpusViewSet, count_of
+from .exports import JSONLDRenderer
+from .jsonld import NewsArticleJsonLd
+
+
+class NewsArticleRenderer(JSONLDRenderer):
+    serializer_class = NewsArticleJsonLd
 
 
 class OutletViewSet(CorpusViewSet):
@@ -26,6 +37,7 @@ class ArticleViewSet(CorpusViewSet):
     serializer_class = serializers.ArticleSerializer
     detail_serializer_class = serializers.ArticleDetailSerializer
     filterset_class = ArticleFilterSet
+    renderer_classes = [*CorpusViewSet.renderer_classes, NewsArticleRenderer]
 
 
 class PersonViewSet(CorpusViewSet):
@@ -59,6 +71,60 @@ class FigureViewSet(CorpusViewSet):
     queryset = Figure.objects.all()
     serializer_class = serializers.FigureSerializer
     filterset_class = FigureFilterSet
+
+    def get_serializer_class(self):
+        if self.action == "compare" and (self.request is None or not self.request.query_params.getlist("metric")):
+            return serializers.MetricSummarySerializer
+        return super().get_serializer_class()
+
+    @extend_schema(
+        summary="Compare the figures quoted for a metric",
+        description=(
+            "With `metric`: every figure for the metric(s) side by side (value, range, qualifier, unit, article, "
+            "outlet, quote), lowest value first, after `metrics`, a summary per metric and unit. Without "
+            "`metric`: every metric and unit with its number of figures, outlets and articles and its lowest and "
+            "highest value, most-quoted first, so a client can find where the sources disagree. The figure "
+            "filters apply to both; an unknown metric is a 400."
+        ),
+        filters=True,
+        parameters=[
+            OpenApiParameter("page", OpenApiTypes.INT, description="A page number within the paginated result set."),
+            OpenApiParameter("page_size", OpenApiTypes.INT, description="Results per page (at most 100)."),
+            OpenApiParameter(
+                "fields",
+                {"type": "array", "items": {"type": "string"}},
+                style="form",
+                explode=False,
+                description="Comma-separated keys to keep in each result: a figure's with `metric`, else a summary's.",
+            ),
+            OpenApiParameter(
+                "omit",
+                {"type": "array", "items": {"type": "string"}},
+                style="form",
+                explode=False,
+                description="Comma-separated keys to leave out of each result.",
+            ),
+        ],
+        responses=PolymorphicProxySerializer(
+            component_name="Comparison",
+            serializers=[serializers.FigureComparisonSerializer, serializers.MetricListSerializer],
+            resource_type_field_name=None,
+        ),
+    )
+    @action(detail=False, methods=["get"])
+    def compare(self, request):
+        figures = self.filter_queryset(self.get_queryset())
+        metrics = request.query_params.getlist("metric")
+        if not metrics:
+            return self.list_response(comparison.summaries(figures), with_facets=False)
+        unknown = comparison.unknown_metrics(metrics)
+        if unknown:
+            raise ValidationError({"metric": [f"No figure has the metric “{name}”." for name in unknown]})
+        if not request.query_params.get("ordering"):
+            figures = figures.order_by("metric", "unit", "value", "value_max", "id")
+        context = {**self.get_serializer_context(), "shape_fields": False}
+        summary = serializers.MetricSummarySerializer(comparison.summaries(figures), many=True, context=context)
+        return self.list_response(figures, with_facets=False, metrics=summary.data)
 
 
 class PersonMentionViewSet(CorpusViewSet):

@@ -1,0 +1,119 @@
+"""`facets=` and `facet_size=` on a list: counts per value over the filtered set.
+
+"facets": {"outlet": {"buckets": [{"value": "granma", "label": "Granma", "count": 3}], "truncated": false}}
+"""
+
+import copy
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework.exceptions import ValidationError
+
+from .shaping import requested_names
+
+DEFAULT_SIZE = 50
+MAX_SIZE = 1000
+
+
+def declared(view) -> dict:
+    filterset_class = getattr(view, "filterset_class", None)
+    return getattr(filterset_class, "facets", {}) or {}
+
+
+def requested(view, request) -> list[str]:
+    """The facet names asked for, checked; a 400 names an unknown one."""
+    names = list(dict.fromkeys(requested_names(request, "facets")))
+    available = declared(view)
+    unknown = [name for name in names if name not in available]
+    if unknown:
+        choices = ", ".join(available) or "none on this list"
+        raise ValidationError({"facets": [f"Unknown facet(s): {', '.join(unknown)}. Choose from: {choices}."]})
+    return names
+
+
+def size(request) -> int:
+    value = request.query_params.get("facet_size")
+    if value in (None, ""):
+        return DEFAULT_SIZE
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise ValidationError({"facet_size": [f"“{value}” is not a positive whole number."]})
+    return min(number, MAX_SIZE)
+
+
+def counts(view, request, queryset) -> dict | None:
+    """The `facets` object for the request, or None when it asks for none."""
+    names = requested(view, request)
+    limit = size(request)
+    if not names:
+        return None
+    model = queryset.model
+    # Count over the filtered ids, not the list's query: its ordering,
+    # annotations and search join would otherwise shape the GROUP BY.
+    records = (
+        model._default_manager.filter(pk__in=queryset.values("pk"))
+        if queryset.query.has_filters()
+        else model._default_manager.all()
+    )
+    result = {}
+    for name in names:
+        buckets, truncated = declared(view)[name].buckets(records, limit)
+        result[name] = {"buckets": buckets, "truncated": truncated}
+    return result
+
+
+def parameters(view) -> list[OpenApiParameter]:
+    available = declared(view)
+    if not available:
+        return []
+    described = "; ".join(f"`{name}`: {facet.description}" for name, facet in available.items())
+    return [
+        OpenApiParameter(
+            "facets",
+            {"type": "array", "items": {"type": "string", "enum": list(available)}},
+            style="form",
+            explode=False,
+            description=(
+                "Comma-separated facets to count over the whole filtered set; the page gains a `facets` object. "
+                + described
+            ),
+        ),
+        OpenApiParameter(
+            "facet_size",
+            OpenApiTypes.INT,
+            description=f"Buckets per facet, most frequent first (years in order); default {DEFAULT_SIZE}, "
+            f"at most {MAX_SIZE}.",
+        ),
+    ]
+
+
+def response_schema(names: list[str]) -> dict:
+    bucket = {
+        "type": "object",
+        "properties": {
+            "value": {
+                "type": "string",
+                "nullable": True,
+                "description": "The value to pass to the filter of the same name; null for records without one.",
+            },
+            "label": {"type": "string"},
+            "count": {"type": "integer", "description": "Records of the filtered set with this value."},
+        },
+        "required": ["value", "label", "count"],
+    }
+    facet = {
+        "type": "object",
+        "properties": {
+            "buckets": {"type": "array", "items": bucket},
+            "truncated": {"type": "boolean", "description": "More values exist than `facet_size` shows."},
+        },
+        "required": ["buckets", "truncated"],
+    }
+    return {
+        "type": "object",
+        "description": "Only with `facets=`: counts per value over the whole filtered set.",
+        "properties": {name: copy.deepcopy(facet) for name in names},
+    }

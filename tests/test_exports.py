@@ -1,0 +1,230 @@
+"""Exports: CSV of every list (the whole filtered set, streamed) and detail,
+schema.org JSON-LD of articles."""
+
+import csv
+import io
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from articles.models import Article
+
+pytestmark = pytest.mark.django_db
+
+RESOURCES = ["articles", "people", "events", "figures", "outlets", "person-mentions", "event-mentions"]
+
+
+def export(api, path, **params):
+    response = api.get(path, params)
+    assert response.status_code == 200, response.content
+    assert response.streaming, "a list export is streamed, not built in memory"
+    return response, b"".join(response.streaming_content).decode()
+
+
+def rows(api, resource, **params):
+    response, text = export(api, f"/api/v1/{resource}/", format="csv", **params)
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+@pytest.mark.parametrize("resource", RESOURCES)
+def test_csv_holds_the_whole_filtered_set_not_a_page(api, volume, resource):
+    listed = api.get(f"/api/v1/{resource}/", {"page_size": 1}).json()
+    assert listed["count"] > 1
+    exported = rows(api, resource, page_size=1, page=2)
+    assert len(exported) == listed["count"]
+    everything = []
+    for page in range(1, listed["count"] // 100 + 2):
+        everything += [
+            r["id"] for r in api.get(f"/api/v1/{resource}/", {"page_size": 100, "page": page}).json()["results"]
+        ]
+    assert [int(row["id"]) for row in exported] == everything  # same records, same order
+
+
+def test_csv_holds_exactly_the_filtered_count(api, volume):
+    filters = {"outlet": "granma", "published_after": "2025-01-10", "person": "hugo-chavez"}
+    count = api.get("/api/v1/articles/", filters).json()["count"]
+    exported = rows(api, "articles", **filters)
+    assert 0 < count == len(exported) < Article.objects.count()
+    assert {row["outlet"] for row in exported} == {"Granma"}
+
+
+def test_csv_of_a_search_keeps_its_order(api, volume):
+    ranked = [r["id"] for r in api.get("/api/v1/articles/", {"search": "havana chavez"}).json()["results"]]
+    assert [int(row["id"]) for row in rows(api, "articles", search="havana chavez")] == ranked
+
+
+def test_chunks_keep_every_row_with_its_own_relations(api, volume, monkeypatch):
+    from articles.api import exports
+
+    whole = rows(api, "articles")
+    monkeypatch.setattr(exports, "CHUNK", 7)
+    assert rows(api, "articles") == whole
+    assert {row["authors"] for row in whole if row["title"].startswith("Report")} == {"Ana Pérez"}
+
+
+def test_related_records_appear_by_name(api, sample):
+    article = {row["title"]: row for row in rows(api, "articles")}["Chávez in Havana"]
+    assert (article["outlet"], article["authors"], article["is_syndicated"]) == ("Granma", "Ana Pérez", "false")
+    copy = {row["title"]: row for row in rows(api, "articles")}["Chávez in Havana (copy)"]
+    assert (copy["outlet"], copy["original"]) == ("", "Chávez in Havana")
+    figure = {row["metric"]: row for row in rows(api, "figures")}["cubans-killed-3-january"]
+    assert (figure["article"], figure["outlet"], figure["event"]) == (
+        "After the attack",
+        "teleSUR English",
+        "US attack on Caracas",
+    )
+    assert figure["value"] == "32"
+    event = {row["slug"]: row for row in rows(api, "events")}["havana-1994"]
+    assert event["participants"] == "Fidel Castro; Hugo Chávez"
+
+
+def test_fields_choose_the_columns_and_urls_carry_no_format(api, sample):
+    response, text = export(api, "/api/v1/people/", format="csv", fields="url,slug")
+    assert text.splitlines()[0] == "url,slug"
+    assert "format=" not in text
+    assert response["Content-Disposition"] == 'attachment; filename="people.csv"'
+
+
+def test_an_empty_set_still_has_its_header(api, sample):
+    _, text = export(api, "/api/v1/articles/", format="csv", search="nothingmatchesthis")
+    assert text.splitlines() == [text.splitlines()[0]]
+    assert text.startswith("id,url,title,")
+
+
+def test_accept_header_selects_csv(api, sample):
+    response = api.get("/api/v1/outlets/", HTTP_ACCEPT="text/csv")
+    assert response["Content-Type"].startswith("text/csv")
+
+
+def test_queries_do_not_grow_with_the_rows(api, volume):
+    def queries(**params):
+        with CaptureQueriesContext(connection) as captured:
+            export(api, "/api/v1/articles/", format="csv", **params)
+        return len(captured)
+
+    assert queries(published_after="2025-01-29") == queries(published_after="2000-01-01")  # 4 rows and 32
+
+
+def test_detail_exports_one_row(api, sample):
+    response = api.get("/api/v1/outlets/granma/", {"format": "csv"})
+    assert response.status_code == 200
+    (row,) = csv.DictReader(io.StringIO(response.content.decode()))
+    assert (row["slug"], row["article_count"]) == ("granma", "1")
+
+
+def test_errors_stay_json(api, sample):
+    for params in ({"format": "csv", "published_after": "soon"}, {"format": "jsonld", "outlet": "nowhere"}):
+        response = api.get("/api/v1/articles/", params)
+        assert response.status_code == 400
+        assert response["Content-Type"] == "application/json"
+        assert set(response.json()) == {next(k for k in params if k != "format")}
+    response = api.get("/api/v1/articles/999999/", {"format": "csv"})
+    assert response.status_code == 404 and response.json()["detail"]
+
+
+def test_an_unknown_format_is_a_400_naming_it(api, sample):
+    response = api.get("/api/v1/articles/", {"format": "xml"})
+    assert response.status_code == 400
+    assert "xml" in response.json()["format"][0]
+    assert api.get("/api/v1/people/", {"format": "jsonld"}).status_code == 400  # articles only
+
+
+def test_writes_answer_json_only(editor_client, sample):
+    response = editor_client.post("/api/v1/outlets/", {"name": "X", "slug": "x"}, HTTP_ACCEPT="text/csv")
+    assert response.status_code == 406
+
+
+# JSON-LD
+
+SCHEMA_ORG = {
+    "NewsArticle": {
+        "@type",
+        "@id",
+        "url",
+        "identifier",
+        "headline",
+        "description",
+        "inLanguage",
+        "wordCount",
+        "articleBody",
+        "datePublished",
+        "author",
+        "publisher",
+        "mentions",
+        "about",
+        "isBasedOn",
+    },
+    "Person": {"@type", "@id", "url", "name", "alternateName", "description"},
+    "Event": {"@type", "@id", "url", "name", "startDate", "endDate", "location", "description"},
+    "NewsMediaOrganization": {"@type", "@id", "name", "url"},
+    "Place": {"@type", "name"},
+}
+
+
+def nodes(value):
+    if isinstance(value, dict):
+        if "@type" in value:
+            yield value
+        for item in value.values():
+            yield from nodes(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from nodes(item)
+
+
+def test_article_as_news_article(api, sample):
+    granma = sample.articles["granma"]
+    response = api.get(f"/api/v1/articles/{granma.pk}/", {"format": "jsonld"})
+    assert response["Content-Type"] == "application/ld+json; charset=utf-8"
+    doc = json.loads(response.content)
+    assert doc["@context"] == "https://schema.org"
+    assert (doc["@type"], doc["headline"], doc["datePublished"]) == ("NewsArticle", granma.title, "2026-01-16")
+    assert doc["@id"] == f"http://testserver/api/v1/articles/{granma.pk}/"
+    assert [a["name"] for a in doc["author"]] == ["Ana Pérez"]
+    assert doc["publisher"] == {
+        "@type": "NewsMediaOrganization",
+        "@id": "http://testserver/api/v1/outlets/granma/",
+        "name": "Granma",
+    }
+    assert [m["name"] for m in doc["mentions"]] == ["Hugo Chávez", "Fidel Castro"]
+    about = {event["name"]: event for event in doc["about"]}
+    assert about["Chávez meets Castro in Havana"]["startDate"] == "1994-12"  # month precision
+    assert (about["PetroCaribe shipments"]["startDate"], about["PetroCaribe shipments"]["endDate"]) == ("2005", "2019")
+    assert about["Chávez meets Castro in Havana"]["location"] == {"@type": "Place", "name": "Havana"}
+
+
+def test_only_schema_org_terms(api, volume):
+    _, text = export(api, "/api/v1/articles/", format="jsonld")
+    doc = json.loads(text)
+    assert set(doc) == {"@context", "@graph"}
+    for node in nodes(doc["@graph"]):
+        assert node["@type"] in SCHEMA_ORG, node["@type"]
+        assert set(node) <= SCHEMA_ORG[node["@type"]], set(node) - SCHEMA_ORG[node["@type"]]
+
+
+def test_jsonld_list_is_the_whole_filtered_set(api, volume):
+    count = api.get("/api/v1/articles/", {"outlet": "telesur"}).json()["count"]
+    response, text = export(api, "/api/v1/articles/", format="jsonld", outlet="telesur")
+    graph = json.loads(text)["@graph"]
+    assert len(graph) == count > 10
+    assert {node["publisher"]["name"] for node in graph} == {"teleSUR English"}
+    assert response["Content-Disposition"] == 'attachment; filename="articles.jsonld"'
+
+
+def test_syndicated_copy_is_based_on_its_original(api, sample):
+    copy = sample.articles["copy"]
+    doc = api.get(f"/api/v1/articles/{copy.pk}/", {"format": "jsonld"}).json()
+    assert doc["isBasedOn"]["@id"].endswith(f"/api/v1/articles/{sample.articles['granma'].pk}/")
+    assert "publisher" not in doc and "datePublished" not in doc
+
+
+def test_partial_dates_keep_their_precision(api, sample):
+    telesur = sample.articles["telesur"]
+    doc = api.get(f"/api/v1/articles/{telesur.pk}/", {"format": "jsonld"}).json()
+    assert doc["datePublished"] == "2026-01-13T13:32"
+    Article.objects.filter(pk=telesur.pk).update(published_precision="month", published_time=None)
+    doc = api.get(f"/api/v1/articles/{telesur.pk}/", {"format": "jsonld"}).json()
+    assert doc["datePublished"] == "2026-01"

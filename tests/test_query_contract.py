@@ -1,0 +1,199 @@
+"""The query surface as a client meets it: every filter SPEC.md lists exists and
+is typed in the schema, partial dates match any window they touch, and every
+bad value is a 400 naming its parameter."""
+
+import datetime
+
+import pytest
+
+from articles.models import Article, Event
+
+pytestmark = pytest.mark.django_db
+
+# SPEC.md's filters, plus the shaping every list takes.
+SPEC_FILTERS = {
+    "articles": [
+        "outlet",
+        "author",
+        "person",
+        "event",
+        "published_after",
+        "published_before",
+        "language",
+        "is_syndicated",
+        "search",
+    ],
+    "people": ["search", "role", "article", "outlet"],
+    "events": ["date_after", "date_before", "person", "article", "kind", "search"],
+    "figures": ["article", "outlet", "metric", "unit", "value_min", "value_max", "qualifier", "search"],
+    "outlets": ["kind", "country", "search"],
+}
+EVERY_LIST = ["ordering", "page", "page_size", "fields", "omit", "format", "facets", "facet_size"]
+SLUG_TWINS = {"articles": ["outlet", "author", "person", "event"], "people": ["outlet"], "events": ["person"],
+              "figures": ["outlet", "event", "person"]}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def schema(django_db_setup, django_db_blocker):
+    from rest_framework.test import APIClient
+
+    with django_db_blocker.unblock():
+        return APIClient().get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+
+
+def parameters(schema, resource):
+    return {p["name"]: p["schema"] for p in schema["paths"][f"/api/v1/{resource}/"]["get"]["parameters"]}
+
+
+@pytest.mark.parametrize("resource", SPEC_FILTERS)
+def test_every_spec_filter_and_slug_twin_is_documented(schema, resource):
+    documented = parameters(schema, resource)
+    expected = SPEC_FILTERS[resource] + EVERY_LIST + [f"{name}_id" for name in SLUG_TWINS.get(resource, [])]
+    assert set(expected) <= set(documented), set(expected) - set(documented)
+
+
+def item_type(parameter):
+    return parameter["items"] if parameter.get("type") == "array" else parameter
+
+
+@pytest.mark.parametrize(
+    ("resource", "name", "expected"),
+    [
+        ("articles", "published_after", {"type": "string", "format": "date"}),
+        ("articles", "published_before", {"type": "string", "format": "date"}),
+        ("events", "date_after", {"type": "string", "format": "date"}),
+        ("events", "date_before", {"type": "string", "format": "date"}),
+        ("articles", "is_syndicated", {"type": "boolean"}),
+        ("figures", "value_min", {"type": "number"}),
+        ("figures", "value_max", {"type": "number"}),
+        ("articles", "outlet_id", {"type": "integer"}),
+        ("people", "article", {"type": "integer"}),
+        ("articles", "page", {"type": "integer"}),
+        ("articles", "facet_size", {"type": "integer"}),
+        ("articles", "search", {"type": "string"}),
+        ("articles", "person", {"type": "string"}),
+    ],
+)
+def test_scalar_types(schema, resource, name, expected):
+    parameter = item_type(parameters(schema, resource)[name])
+    assert {key: parameter[key] for key in expected} == expected
+
+
+@pytest.mark.parametrize(
+    ("resource", "name", "values"),
+    [
+        ("events", "kind", {"attack", "invasion", "meeting"}),
+        ("people", "role", {"author", "quoted", "mentioned"}),
+        ("figures", "qualifier", {"exact", "range", "at_least"}),
+        ("outlets", "kind", {"party_press", "broadcaster"}),
+        ("articles", "facets", {"outlet", "year", "person", "event"}),
+        ("people", "facets", {"role", "outlet"}),
+        ("events", "facets", {"kind", "decade", "year"}),
+        ("figures", "facets", {"metric", "unit", "outlet"}),
+        ("articles", "format", {"json", "csv", "jsonld"}),
+        ("people", "format", {"json", "csv"}),
+        ("articles", "fields", {"id", "title", "snippet"}),
+        ("articles", "ordering", {"published", "-published", "title"}),
+    ],
+)
+def test_enums(schema, resource, name, values):
+    assert values <= set(item_type(parameters(schema, resource)[name])["enum"])
+
+
+def test_facets_and_exports_in_the_responses(schema):
+    listing = schema["paths"]["/api/v1/articles/"]["get"]["responses"]
+    assert set(listing["200"]["content"]) == {"application/json", "text/csv", "application/ld+json"}
+    assert listing["200"]["content"]["text/csv"]["schema"]["type"] == "string"
+    assert set(listing["400"]["content"]) == {"application/json"}
+    page = schema["components"]["schemas"]["PaginatedArticleList"]
+    assert list(page["properties"]) == ["count", "next", "previous", "facets", "results"]
+    assert set(page["properties"]["facets"]["properties"]) == {"outlet", "year", "person", "event"}
+    compare = schema["paths"]["/api/v1/figures/compare/"]["get"]
+    assert {"metric", "outlet", "unit", "page", "page_size"} <= {p["name"] for p in compare["parameters"]}
+    assert "Comparison" in schema["components"]["schemas"]
+    writes = schema["paths"]["/api/v1/articles/"]["post"]
+    assert "format" not in {p["name"] for p in writes.get("parameters", [])}
+
+
+class TestPartialDates:
+    @pytest.fixture
+    def dated(self, sample):
+        def make(title, published, precision):
+            return Article.objects.create(
+                title=title, body="x", source_document=f"{title}.txt", source_text="x",
+                published=published, published_precision=precision,
+            )  # fmt: skip
+
+        make("Year", datetime.date(2025, 1, 1), "year")
+        make("Month", datetime.date(2025, 6, 1), "month")
+        make("Day", datetime.date(2025, 6, 15), "day")
+        Event.objects.create(name="Sixties", slug="sixties", start=datetime.date(1960, 1, 1), precision="decade")
+
+    def titles(self, api, **params):
+        return {r["title"] for r in api.get("/api/v1/articles/", {**params, "fields": "title"}).json()["results"]}
+
+    def test_an_article_dated_to_a_year_matches_any_window_touching_it(self, api, dated):
+        assert self.titles(api, published_after="2025-12-31", published_before="2025-12-31") == {"Year"}
+        assert self.titles(api, published_after="2025-06-30", published_before="2025-07-01") == {"Year", "Month"}
+        assert self.titles(api, published_after="2025-06-15", published_before="2025-06-15") == {"Year", "Month", "Day"}
+        assert self.titles(api, published_after="2025-07-01", published_before="2025-12-31") == {"Year"}
+        assert self.titles(api, published_before="2024-12-31", published_after="2024-01-01") == set()
+
+    def test_an_event_dated_to_a_decade(self, api, dated):
+        def slugs(**params):
+            return {r["slug"] for r in api.get("/api/v1/events/", params).json()["results"]}
+
+        assert "sixties" in slugs(date_after="1969-12-31", date_before="1969-12-31")
+        assert "sixties" in slugs(date_after="1955-01-01", date_before="1960-01-01")
+        assert "sixties" not in slugs(date_after="1970-01-01")
+        assert "sixties" not in slugs(date_before="1959-12-31")
+        # 1967 (a year) and the sixties both touch June 1967.
+        assert slugs(date_after="1967-06-01", date_before="1967-06-30") == {"machurucuto", "sixties"}
+
+
+BAD_VALUES = [
+    ("articles", {"published_after": "2026-02-30"}),
+    ("articles", {"published_before": "yesterday"}),
+    ("articles", {"is_syndicated": "perhaps"}),
+    ("articles", {"outlet": "no-such-outlet"}),
+    ("articles", {"author_id": "x"}),
+    ("articles", {"event_id": "999999"}),
+    ("articles", {"ordering": "-body"}),
+    ("articles", {"search": '"'}),
+    ("articles", {"facets": "outlet,kind"}),
+    ("articles", {"facet_size": "-3"}),
+    ("articles", {"fields": "id,nope"}),
+    ("articles", {"omit": "nope"}),
+    ("articles", {"format": "pdf"}),
+    ("people", {"role": "villain"}),
+    ("people", {"article": "abc"}),
+    ("people", {"outlet_id": "1.5"}),
+    ("events", {"date_after": "1967"}),
+    ("events", {"date_before": "1967-13-01"}),
+    ("events", {"kind": "party"}),
+    ("events", {"precision": "century"}),
+    ("events", {"person": "nobody"}),
+    ("figures", {"value_min": "abc"}),
+    ("figures", {"value_max": "1e999999"}),
+    ("figures", {"qualifier": "roughly"}),
+    ("figures", {"article": "0x10"}),
+    ("figures", {"event": "no-event"}),
+    ("outlets", {"kind": "tabloid"}),
+    ("outlets", {"ordering": "homepage"}),
+]
+
+
+@pytest.mark.parametrize(("resource", "params"), BAD_VALUES)
+def test_bad_values_are_400s_naming_the_parameter(api, sample, resource, params):
+    response = api.get(f"/api/v1/{resource}/", params)
+    assert response.status_code == 400, response.content
+    assert set(response.json()) == set(params)
+    assert all(response.json()[name][0] for name in params)
+
+
+def test_repeating_a_parameter_is_or_and_different_ones_are_and(api, sample):
+    def slugs(**params):
+        return {r["slug"] for r in api.get("/api/v1/people/", params).json()["results"]}
+
+    assert slugs(role=["quoted", "author"]) == slugs(role="quoted") | slugs(role="author")
+    assert slugs(role="mentioned", outlet="telesur") == slugs(role="mentioned") & slugs(outlet="telesur")
