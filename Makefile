@@ -1,5 +1,7 @@
 # make run   - serve the API with the corpus loaded (SQLite unless DATABASE_URL is set)
 # make test  - ruff and the whole test suite
+# make serve - production: migrate, collectstatic, gunicorn (needs DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL)
+# make load  - load and fault test against gunicorn on the local PostgreSQL (restarts PostgreSQL; see loadtest/)
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
@@ -7,7 +9,7 @@ PORT ?= 8000
 # Development defaults; production sets these in its environment.
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test lint venv
+.PHONY: run test lint venv serve load
 
 # Rebuilt whenever requirements.txt is newer than the last install.
 $(VENV)/.installed: requirements.txt
@@ -27,3 +29,14 @@ lint: venv
 
 test: lint
 	$(BIN)/python -m pytest
+
+# Production serving never runs with DEBUG on, whatever the development default above says.
+serve: export DJANGO_DEBUG = 0
+serve: venv
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	PORT=$(PORT) exec $(BIN)/gunicorn -c gunicorn.conf.py corpus_api.wsgi
+
+# The harness sets its own production-like environment for the server it starts.
+load: venv
+	$(BIN)/python -m loadtest.run

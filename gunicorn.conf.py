@@ -1,0 +1,86 @@
+"""gunicorn settings for production: `gunicorn corpus_api.wsgi -c gunicorn.conf.py` (or `make serve`).
+
+Every value comes from the environment, with a default that suits one host:
+
+GUNICORN_WORKERS / WEB_CONCURRENCY  worker processes; default 2 × cores + 1 (cores this process may use).
+GUNICORN_THREADS      threads per worker; default 1 (sync workers). More than 1 switches to gthread, and
+                      each thread holds its own database connection.
+GUNICORN_BIND         address to listen on; default 127.0.0.1:$PORT (PORT defaults to 8000). A reverse
+                      proxy in front terminates TLS and buffers slow clients.
+GUNICORN_TIMEOUT      seconds a worker may spend on one request before it is killed and replaced; default 30.
+GUNICORN_MAX_REQUESTS requests after which a worker is replaced (bounds slow memory growth); default 1000,
+                      with up to 10% jitter so workers do not all restart at once. 0 turns it off.
+GUNICORN_ACCESS_LOG   "-" for stdout, or a file; default off (the proxy in front logs requests).
+GUNICORN_LOG_LEVEL    default info: worker boots, restarts and timeouts go to stderr.
+GUNICORN_CONTROL_SOCKET  a path for gunicorn's runtime control socket (`gunicornc`); default none.
+"""
+
+import os
+
+
+def _int(name: str, value: str, minimum: int = 1) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number, not {value!r}.") from None
+    if number < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, not {number}.")
+    return number
+
+
+def _env_int(name: str, default: int, minimum: int = 1) -> int:
+    value = os.environ.get(name, "").strip()
+    return _int(name, value, minimum) if value else default
+
+
+def _cores() -> int:
+    # The CPUs this process may run on (a container or taskset may allow fewer than the machine has).
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def default_workers() -> int:
+    return 2 * _cores() + 1
+
+
+def workers_from_env(environ=os.environ) -> int:
+    for name in ("GUNICORN_WORKERS", "WEB_CONCURRENCY"):
+        value = environ.get(name, "").strip()
+        if value:
+            return _int(name, value)
+    return default_workers()
+
+
+wsgi_app = "corpus_api.wsgi:application"
+bind = [os.environ.get("GUNICORN_BIND") or f"127.0.0.1:{os.environ.get('PORT') or 8000}"]
+workers = workers_from_env()
+threads = _env_int("GUNICORN_THREADS", 1)
+
+timeout = _env_int("GUNICORN_TIMEOUT", 30)
+# On SIGTERM a worker finishes the request in hand, for as long as one request may take.
+graceful_timeout = timeout
+keepalive = 5
+
+max_requests = _env_int("GUNICORN_MAX_REQUESTS", 1000, minimum=0)
+max_requests_jitter = max_requests // 10
+
+# Not preloaded: each worker imports the app itself, so `kill -HUP` on the master brings in new
+# code, and nothing opened while importing (a database connection, a Redis client) is shared
+# between forked workers. The memory copy-on-write would save is small next to each worker's heap.
+preload_app = False
+
+# The workers' heartbeat files in memory, not on a disk that may stall (or be read-only).
+if os.path.isdir("/dev/shm"):  # noqa: S108 - gunicorn's documented choice for worker_tmp_dir
+    worker_tmp_dir = "/dev/shm"  # noqa: S108
+
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL") or "info"
+proc_name = "corpus-api"
+
+# gunicorn's control socket defaults to one path per user ($HOME/.gunicorn/gunicorn.ctl), which a
+# second server on the same host (a load test beside a running service) would take over. Opt in.
+control_socket_disable = not os.environ.get("GUNICORN_CONTROL_SOCKET")
+if not control_socket_disable:
+    control_socket = os.environ["GUNICORN_CONTROL_SOCKET"]
