@@ -161,18 +161,22 @@ def markdown(r: dict) -> str:
     parts = [
         "# Load and fault test",
         "",
-        f"`make load`, run {s['run_id']} on {s['date']}: {s['clients']} concurrent clients for {s['seconds']:g} s "
-        f"against gunicorn ({s['gunicorn_workers']} sync workers, {s['cores']} cores shared with the clients and "
-        f"the database) on PostgreSQL {s['postgresql']} (database `{s['database']}`, the fixture corpus), loopback "
-        f"only, DEBUG off, throttles off. {round(s['write_share'] * 100)}% of requests are editor writes. "
-        f"PostgreSQL was restarted {s['restart_at']} s in"
-        + (f", held down {s['outage_hold']:g} s." if s["outage_hold"] else " (`pg_ctlcluster … restart`).")
-        + f" The outage window runs from the restart command to {s['grace']:g} s after `pg_isready` succeeds again."
-        + f" Load average (1, 5, 15 min) before: {s['load_average_before']}, after: {s['load_average_after']}"
+        f"`make load`, run {s['run_id']}, {s['date']}.",
+        "",
+        f"- {s['clients']} concurrent clients (threads) for {s['seconds']:g} s; "
+        f"{round(s['write_share'] * 100)}% of requests are editor writes (token), the rest anonymous reads.",
+        f"- gunicorn, {s['gunicorn_workers']} sync workers, on loopback; DEBUG off, throttles off. "
+        f"{s['cores']} cores, shared by the clients, the server and the database.",
+        f"- PostgreSQL {s['postgresql']} (version, cluster), database `{s['database']}` with the fixture corpus.",
+        f"- PostgreSQL restarted {s['restart_at']} s in"
+        + (f", held down {s['outage_hold']:g} s" if s["outage_hold"] else " (`pg_ctlcluster … restart`)")
+        + f"; the outage window runs from the restart command to {s['grace']:g} s after `pg_isready` succeeds again,"
+        " and a request counts as inside it when its start-to-end overlaps the window.",
+        f"- Load average (1, 5, 15 min) before: {s['load_average_before']}, after: {s['load_average_after']}."
         + (
-            f"; other sessions on the cluster at the restart: {s['other_sessions_at_restart']}."
+            f" Other sessions on the cluster at the restart: {s['other_sessions_at_restart']}."
             if s["other_sessions_at_restart"]
-            else "."
+            else ""
         ),
         "",
         f"**Verdict: {verdict}**",

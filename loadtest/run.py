@@ -13,7 +13,8 @@ LOAD_GRACE          seconds after PostgreSQL accepts connections again still cou
 LOAD_QUIET_WAIT     seconds to wait, at the restart, for no other database to have sessions; default 30
                     (capped so the restart still comes 20 s before the end). 0: restart on time regardless.
 LOAD_WRITE_SHARE    share of requests that are writes; default 0.2
-LOAD_DATABASE_URL   default postgres://postgres@127.0.0.1:5432/corpus_load (dropped and created afresh)
+LOAD_DATABASE_URL   default postgres://postgres@127.0.0.1:5432/corpus_load (dropped and created afresh); the
+                    local cluster listening on its port (pg_lsclusters) is the one restarted
 LOAD_SEED           seed of the clients' choices; default 1
 GUNICORN_WORKERS    as in gunicorn.conf.py (default 2 × cores + 1)
 """
@@ -58,15 +59,19 @@ def log(message):
 # PostgreSQL: the cluster, and the run's own database.
 
 
-def pg_version() -> str:
-    versions = sorted(os.listdir("/etc/postgresql"))
-    if len(versions) != 1:
-        raise SystemExit(f"Expected one PostgreSQL version under /etc/postgresql, found {versions}.")
-    return versions[0]
+def pg_cluster(port: str) -> tuple[str, str]:
+    """(version, name) of the local cluster listening on `port`: the one `pg_ctlcluster` restarts."""
+    listing = subprocess.run(["pg_lsclusters", "--no-header"], capture_output=True, text=True, check=True)  # noqa: S607
+    for line in listing.stdout.splitlines():
+        version, name, cluster_port, *_ = line.split()
+        if cluster_port == port:
+            return version, name
+    raise SystemExit(f"No local PostgreSQL cluster listens on port {port} (pg_lsclusters).")
 
 
-def pg_ctl(action: str) -> subprocess.CompletedProcess:
-    command = ["pg_ctlcluster", "--skip-systemctl-redirect", pg_version(), "main", action]
+def pg_ctl(port: str, action: str) -> subprocess.CompletedProcess:
+    version, name = pg_cluster(port)
+    command = ["pg_ctlcluster", "--skip-systemctl-redirect", version, name, action]
     return subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)  # noqa: S603
 
 
@@ -90,7 +95,7 @@ def ensure_pg_running(host, port):
     if wait_for_pg(host, port, limit=5) is not None:
         return True
     log("PostgreSQL is not accepting connections: starting it")
-    result = pg_ctl("start")
+    result = pg_ctl(port, "start")
     if result.returncode != 0:
         log(f"pg_ctlcluster start: {result.stdout}{result.stderr}")
     return wait_for_pg(host, port, limit=60) is not None
@@ -232,11 +237,11 @@ class Outage(threading.Thread):
         log("restarting PostgreSQL" + (f" (down for {self.hold:g} s)" if self.hold else ""))
         self.began = time.monotonic()
         if self.hold:
-            steps = [pg_ctl("stop")]
+            steps = [pg_ctl(self.port, "stop")]
             time.sleep(self.hold)
-            steps.append(pg_ctl("start"))
+            steps.append(pg_ctl(self.port, "start"))
         else:
-            steps = [pg_ctl("restart")]
+            steps = [pg_ctl(self.port, "restart")]
         self.command_done = time.monotonic()
         self.output = "".join(step.stdout + step.stderr for step in steps).strip()
         self.ready = wait_for_pg(self.host, self.port)
@@ -346,7 +351,7 @@ def main():
                 "database": urlsplit(database_url).path.lstrip("/"),
                 "gunicorn_workers": int(env["GUNICORN_WORKERS"]),
                 "cores": len(os.sched_getaffinity(0)),
-                "postgresql": pg_version(),
+                "postgresql": " ".join(pg_cluster(port)),
                 "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
                 "load_average_before": [round(x, 2) for x in load_before],
                 "load_average_after": [round(x, 2) for x in os.getloadavg()],
