@@ -84,6 +84,8 @@ def summarise(*, samples, writes, started, finished, window, outage, reconciliat
             fault["last_error_after_ready_s"] = (
                 None if last_error is None or last_error < outage.ready else round(last_error - outage.ready, 2)
             )
+            fault["errors_among_requests_started_after_ready"] = sum(1 for s in after if is_error(s))
+            fault["requests_started_after_ready"] = len(after)
     unavailable = [s for s in errors_in if s.status == 503]
     server = server_log_figures(server_log)
 
@@ -232,9 +234,17 @@ def markdown(r: dict) -> str:
                 ("restart command took", out.get("command_s")),
                 ("accepting connections again after", out.get("accepting_again_after_s")),
                 ("outage window counted", out.get("window_s")),
-                ("first success after PostgreSQL was back", out.get("first_success_after_ready_s")),
-                ("last error after PostgreSQL was back", out.get("last_error_after_ready_s")),
+                ("first successful response after that (queueing included)", out.get("first_success_after_ready_s")),
+                ("last error response after that", out.get("last_error_after_ready_s") or "none"),
             ],
+        ),
+        "",
+        f"Requests started after PostgreSQL was back: {out.get('requests_started_after_ready')}, of which "
+        f"{out.get('errors_among_requests_started_after_ready')} failed"
+        + (
+            " (the workers' persistent connections are health-checked before reuse: none was handed a dead one)."
+            if out.get("errors_among_requests_started_after_ready") == 0
+            else "."
         ),
         "",
         "gunicorn: {workers_booted} worker boots, {workers_recycled_by_max_requests} recycled by max_requests, "
