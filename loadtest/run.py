@@ -20,6 +20,7 @@ GUNICORN_WORKERS    as in gunicorn.conf.py (default 2 × cores + 1)
 """
 
 import contextlib
+import csv
 import importlib.util
 import json
 import os
@@ -251,6 +252,16 @@ class Outage(threading.Thread):
             log(f"PostgreSQL accepts connections again after {self.ready - self.began:.2f} s")
 
 
+def save_samples(path: Path, samples, started: float):
+    """Every request, seconds from the start of the load, for a closer look than the report gives."""
+    with path.open("w", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["started_s", "ended_s", "kind", "operation", "status", "retry_after", "error"])
+        for s in sorted(samples, key=lambda s: s.started):
+            row = [f"{s.started - started:.4f}", f"{s.ended - started:.4f}", s.kind, s.operation, s.status]
+            writer.writerow([*row, s.retry_after or "", s.error])
+
+
 def interrupted(signum, frame):
     raise KeyboardInterrupt(f"signal {signum}")
 
@@ -322,6 +333,7 @@ def main():
 
         samples = [sample for worker in workers for sample in worker.samples]
         writes = [write for worker in workers for write in worker.writes]
+        save_samples(WORK / "samples.csv", samples, started)
         if not ensure_pg_running(host, port):
             raise SystemExit("PostgreSQL did not come back: cannot reconcile.")
         reconciliation = reconcile.check(database_url, run_id, writes)
