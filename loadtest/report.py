@@ -72,6 +72,7 @@ def summarise(*, samples, writes, started, finished, window, outage, reconciliat
         fault = {
             "began_at_s": round(outage.began - started, 2),
             "command_s": round(outage.command_done - outage.began, 2),
+            "refusing_connections_after_s": None if outage.down is None else round(outage.down - outage.began, 2),
             "accepting_again_after_s": None if outage.ready is None else round(outage.ready - outage.began, 2),
             "window_s": round(window[1] - window[0], 2),
             "command_output": outage.output,
@@ -231,8 +232,9 @@ def markdown(r: dict) -> str:
             ["", "seconds"],
             [
                 ("restart began, into the load", out.get("began_at_s")),
-                ("restart command took", out.get("command_s")),
-                ("accepting connections again after", out.get("accepting_again_after_s")),
+                ("pg_isready failing, from the restart's start", out.get("refusing_connections_after_s")),
+                ("pg_isready succeeding again, from the restart's start", out.get("accepting_again_after_s")),
+                ("the restart command returned after", out.get("command_s")),
                 ("outage window counted", out.get("window_s")),
                 ("first successful response after that (queueing included)", out.get("first_success_after_ready_s")),
                 ("last error response after that", out.get("last_error_after_ready_s") or "none"),

@@ -39,6 +39,7 @@ import psycopg
 import requests
 
 from . import reconcile, report
+from .cluster import Cluster
 from .workload import Client, read_catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,48 +59,6 @@ def log(message):
 
 
 # PostgreSQL: the cluster, and the run's own database.
-
-
-def pg_cluster(port: str) -> tuple[str, str]:
-    """(version, name) of the local cluster listening on `port`: the one `pg_ctlcluster` restarts."""
-    listing = subprocess.run(["pg_lsclusters", "--no-header"], capture_output=True, text=True, check=True)  # noqa: S607
-    for line in listing.stdout.splitlines():
-        version, name, cluster_port, *_ = line.split()
-        if cluster_port == port:
-            return version, name
-    raise SystemExit(f"No local PostgreSQL cluster listens on port {port} (pg_lsclusters).")
-
-
-def pg_ctl(port: str, action: str) -> subprocess.CompletedProcess:
-    version, name = pg_cluster(port)
-    command = ["pg_ctlcluster", "--skip-systemctl-redirect", version, name, action]
-    return subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)  # noqa: S603
-
-
-def pg_ready(host: str, port: str) -> bool:
-    command = ["pg_isready", "-q", "-h", host, "-p", port, "-t", "1"]
-    return subprocess.run(command, check=False, timeout=10).returncode == 0  # noqa: S603
-
-
-def wait_for_pg(host, port, limit=60.0) -> float | None:
-    """The monotonic time PostgreSQL accepted connections again, or None after `limit` seconds."""
-    until = time.monotonic() + limit
-    while time.monotonic() < until:
-        if pg_ready(host, port):
-            return time.monotonic()
-        time.sleep(0.1)
-    return None
-
-
-def ensure_pg_running(host, port):
-    """Never leave PostgreSQL stopped, whatever happened to the run."""
-    if wait_for_pg(host, port, limit=5) is not None:
-        return True
-    log("PostgreSQL is not accepting connections: starting it")
-    result = pg_ctl(port, "start")
-    if result.returncode != 0:
-        log(f"pg_ctlcluster start: {result.stdout}{result.stderr}")
-    return wait_for_pg(host, port, limit=60) is not None
 
 
 def recreate_database(url: str):
@@ -214,9 +173,8 @@ class Outage(threading.Thread):
     def __init__(self, at, hold, quiet_wait, database_url, stop):
         super().__init__(name="outage", daemon=True)
         self.at, self.hold, self.quiet_wait, self.database_url, self.stop = at, hold, quiet_wait, database_url, stop
-        self.host = urlsplit(database_url).hostname
-        self.port = str(urlsplit(database_url).port or 5432)
-        self.began = self.command_done = self.ready = None
+        self.cluster = Cluster.serving(database_url)
+        self.began = self.down = self.command_done = self.ready = None
         self.output = ""
         self.bystanders = {}
 
@@ -236,20 +194,13 @@ class Outage(threading.Thread):
         if self.bystanders:
             log(f"other sessions on the cluster will see the restart too: {self.bystanders}")
         log("restarting PostgreSQL" + (f" (down for {self.hold:g} s)" if self.hold else ""))
-        self.began = time.monotonic()
-        if self.hold:
-            steps = [pg_ctl(self.port, "stop")]
-            time.sleep(self.hold)
-            steps.append(pg_ctl(self.port, "start"))
-        else:
-            steps = [pg_ctl(self.port, "restart")]
-        self.command_done = time.monotonic()
-        self.output = "".join(step.stdout + step.stderr for step in steps).strip()
-        self.ready = wait_for_pg(self.host, self.port)
+        restart = self.cluster.restart(self.hold)
+        self.began, self.down, self.ready = restart.began, restart.down, restart.back
+        self.command_done, self.output = restart.command_done, restart.output
         if self.ready is None:
             log("PostgreSQL did not come back within 60 s")
         else:
-            log(f"PostgreSQL accepts connections again after {self.ready - self.began:.2f} s")
+            log(f"PostgreSQL accepts connections again {self.ready - self.began:.2f} s after the restart began")
 
 
 def save_samples(path: Path, samples, started: float):
@@ -276,8 +227,8 @@ def main():
     write_share = env_number("LOAD_WRITE_SHARE", 0.2)
     seed = os.environ.get("LOAD_SEED", "1")
     database_url = os.environ.get("LOAD_DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/corpus_load"
-    host, port = urlsplit(database_url).hostname or "127.0.0.1", str(urlsplit(database_url).port or 5432)
-    if host not in {"127.0.0.1", "localhost", "::1"}:
+    cluster = Cluster.serving(database_url)
+    if cluster.host not in {"127.0.0.1", "localhost", "::1"}:
         raise SystemExit("make load restarts the local PostgreSQL: LOAD_DATABASE_URL must be on loopback.")
 
     WORK.mkdir(exist_ok=True)
@@ -287,7 +238,7 @@ def main():
     server = None
     stop = threading.Event()
     try:
-        if not ensure_pg_running(host, port):
+        if not cluster.ensure_running(log):
             raise SystemExit("PostgreSQL is not running and would not start.")
         log(f"run {run_id}: database {database_url} afresh, migrate, loaddata corpus, collectstatic")
         recreate_database(database_url)
@@ -334,7 +285,7 @@ def main():
         samples = [sample for worker in workers for sample in worker.samples]
         writes = [write for worker in workers for write in worker.writes]
         save_samples(WORK / "samples.csv", samples, started)
-        if not ensure_pg_running(host, port):
+        if not cluster.ensure_running(log):
             raise SystemExit("PostgreSQL did not come back: cannot reconcile.")
         reconciliation = reconcile.check(database_url, run_id, writes)
         window = None
@@ -363,7 +314,7 @@ def main():
                 "database": urlsplit(database_url).path.lstrip("/"),
                 "gunicorn_workers": int(env["GUNICORN_WORKERS"]),
                 "cores": len(os.sched_getaffinity(0)),
-                "postgresql": " ".join(pg_cluster(port)),
+                "postgresql": " ".join(cluster.version_and_name()),
                 "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
                 "load_average_before": [round(x, 2) for x in load_before],
                 "load_average_after": [round(x, 2) for x in os.getloadavg()],
@@ -379,7 +330,7 @@ def main():
         stop.set()
         if server is not None:
             stop_server(server)
-        if not ensure_pg_running(host, port):
+        if not cluster.ensure_running(log):
             log("PostgreSQL is still not accepting connections: start it with pg_ctlcluster")
         else:
             log("pg_isready: accepting connections")
