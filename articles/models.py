@@ -10,10 +10,23 @@ from django.db.models.functions import Length
 from django.db.models.signals import pre_save
 from django.dispatch import receiver
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from . import dates, text
 from .evidence import evidence_errors
 from .fulltext import index_of
+
+
+def change_history(**options):
+    """Who changed a record, when, why and to what (django-simple-history).
+
+    The folded `search_text` is derived from the other fields, so it is left
+    out; so is PostgreSQL's `search_vector`, which is no model field at all.
+    The reason is free text of any length (see articles.api.history).
+    """
+    return HistoricalRecords(
+        excluded_fields=["search_text"], history_change_reason_field=models.TextField(null=True), **options
+    )
 
 
 class Timestamped(models.Model):
@@ -44,6 +57,7 @@ class Outlet(Timestamped):
     # Folded name and description (see articles.text); kept so search is one
     # indexed column on every database rather than a per-request fold.
     search_text = models.TextField(blank=True, editable=False)
+    history = change_history()
 
     class Meta:
         ordering = ["name", "id"]
@@ -72,6 +86,7 @@ class Person(Timestamped):
     )
     description = models.TextField(blank=True, help_text="Role as the corpus states it.")
     search_text = models.TextField(blank=True, editable=False)
+    history = change_history()
 
     class Meta:
         ordering = ["name", "id"]
@@ -100,6 +115,7 @@ class PersonFormerSlug(models.Model):
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="former_slugs")
     slug = models.SlugField(max_length=100, unique=True)
+    history = change_history()
 
     def __str__(self):
         return f"{self.slug} → {self.person.slug}"
@@ -137,6 +153,7 @@ class Event(Timestamped):
     # stored so date-overlap filters are an indexed comparison.
     last_day = models.DateField(editable=False, db_index=True)
     search_text = models.TextField(blank=True, editable=False)
+    history = change_history(m2m_fields=[participants])
 
     class Meta:
         ordering = ["start", "id"]
@@ -197,6 +214,7 @@ class Article(Timestamped):
     people = models.ManyToManyField(Person, through="PersonMention", related_name="articles", blank=True)
     events = models.ManyToManyField(Event, through="EventMention", related_name="articles", blank=True)
     search_text = models.TextField(blank=True, editable=False)
+    history = change_history()
 
     class Meta:
         ordering = [F("published").desc(nulls_last=True), "id"]
@@ -265,6 +283,7 @@ class PersonMention(Evidence):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="person_mentions")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="mentions")
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.MENTIONED)
+    history = change_history()
 
     class Meta(Evidence.Meta):
         ordering = ["article", "start", "id"]
@@ -280,6 +299,7 @@ class PersonMention(Evidence):
 class EventMention(Evidence):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="event_mentions")
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="mentions")
+    history = change_history()
 
     class Meta(Evidence.Meta):
         ordering = ["article", "start", "id"]
@@ -316,6 +336,7 @@ class Figure(Evidence):
     event = models.ForeignKey(Event, null=True, blank=True, on_delete=models.SET_NULL, related_name="figures")
     person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="figures")
     search_text = models.TextField(blank=True, editable=False)
+    history = change_history()
 
     class Meta(Evidence.Meta):
         ordering = ["article", "start", "id"]
