@@ -4,9 +4,11 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, transaction
 from rest_framework import permissions, renderers, serializers, viewsets
 from rest_framework.response import Response
+from rest_framework.utils import model_meta
 
 from . import facets, shaping
 from .exports import CSVRenderer, ExportRenderer, FormatNegotiation
+from .history import HistoryMixin, change_reason
 
 
 class ShapedSerializer(serializers.Serializer):
@@ -34,7 +36,32 @@ class ShapedSerializer(serializers.Serializer):
 
 
 class CorpusSerializer(ShapedSerializer, serializers.ModelSerializer):
-    """Runs the model's own `clean()` rules and honours `fields=`/`omit=`."""
+    """Runs the model's own `clean()` rules and honours `fields=`/`omit=`.
+
+    A write's `X-Change-Reason` rides on the instance as `_change_reason`,
+    where django-simple-history finds it when it records the save (and any
+    many-to-many change after it).
+    """
+
+    def create(self, validated_data):
+        # ModelSerializer.create, but with the reason set before the first save.
+        serializers.raise_errors_on_nested_writes("create", self, validated_data)
+        model = self.Meta.model
+        to_many = {
+            name: validated_data.pop(name)
+            for name, relation in model_meta.get_field_info(model).relations.items()
+            if relation.to_many and name in validated_data
+        }
+        instance = model(**validated_data)
+        instance._change_reason = change_reason(self.context.get("request"))
+        instance.save(force_insert=True)
+        for name, value in to_many.items():
+            getattr(instance, name).set(value)
+        return instance
+
+    def update(self, instance, validated_data):
+        instance._change_reason = change_reason(self.context.get("request"))
+        return super().update(instance, validated_data)
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
@@ -56,7 +83,7 @@ class CorpusSerializer(ShapedSerializer, serializers.ModelSerializer):
         return candidate
 
 
-class CorpusViewSet(viewsets.ModelViewSet):
+class CorpusViewSet(HistoryMixin, viewsets.ModelViewSet):
     """Reads for everyone, writes for users with the model's permissions.
 
     A subclass names `queryset`, `serializer_class` and `filterset_class`;
@@ -126,6 +153,7 @@ class CorpusViewSet(viewsets.ModelViewSet):
             serializer.save()
 
     def perform_destroy(self, instance):
+        instance._change_reason = change_reason(self.request)
         with transaction.atomic():
             instance.delete()
 

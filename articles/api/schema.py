@@ -58,11 +58,18 @@ class CorpusAutoSchema(AutoSchema):
     def get_override_parameters(self):
         parameters = super().get_override_parameters()
         if self._is_corpus_view() and self.method == "GET":
-            names = list(self._get_serializer().fields)
-            # Before the view's own, which override them by name.
-            parameters = [*shaping_parameters(names), *parameters]
+            from .base import ShapedSerializer
+
+            serializer = self._get_serializer()
+            if isinstance(serializer, ShapedSerializer):  # not, e.g., a record's history
+                # Before the view's own, which override them by name.
+                parameters = [*shaping_parameters(list(serializer.fields)), *parameters]
             if self._is_list_view() and getattr(self.view, "action", None) == "list":
                 parameters += facets.parameters(self.view)
+        if self._is_corpus_view() and self.method not in permissions.SAFE_METHODS:
+            from .history import reason_parameter
+
+            parameters = [reason_parameter(), *parameters]
         return parameters
 
     def _get_paginator(self):
