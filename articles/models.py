@@ -17,15 +17,16 @@ from .evidence import evidence_errors
 from .fulltext import index_of
 
 
-def change_history(**options):
+def change_history(searchable=False, **options):
     """Who changed a record, when, why and to what (django-simple-history).
 
-    The folded `search_text` is derived from the other fields, so it is left
-    out; so is PostgreSQL's `search_vector`, which is no model field at all.
-    The reason is free text of any length (see articles.api.history).
+    A searchable record's folded `search_text` is derived from its other
+    fields, so it is left out; so is PostgreSQL's `search_vector`, which is no
+    model field at all. The reason is free text of any length (see articles.api.history).
     """
+    excluded = ["search_text"] if searchable else []
     return HistoricalRecords(
-        excluded_fields=["search_text"], history_change_reason_field=models.TextField(null=True), **options
+        excluded_fields=excluded, history_change_reason_field=models.TextField(null=True), **options
     )
 
 
@@ -57,7 +58,7 @@ class Outlet(Timestamped):
     # Folded name and description (see articles.text); kept so search is one
     # indexed column on every database rather than a per-request fold.
     search_text = models.TextField(blank=True, editable=False)
-    history = change_history()
+    history = change_history(searchable=True)
 
     class Meta:
         ordering = ["name", "id"]
@@ -86,7 +87,7 @@ class Person(Timestamped):
     )
     description = models.TextField(blank=True, help_text="Role as the corpus states it.")
     search_text = models.TextField(blank=True, editable=False)
-    history = change_history()
+    history = change_history(searchable=True)
 
     class Meta:
         ordering = ["name", "id"]
@@ -153,7 +154,7 @@ class Event(Timestamped):
     # stored so date-overlap filters are an indexed comparison.
     last_day = models.DateField(editable=False, db_index=True)
     search_text = models.TextField(blank=True, editable=False)
-    history = change_history(m2m_fields=[participants])
+    history = change_history(searchable=True, m2m_fields=[participants])
 
     class Meta:
         ordering = ["start", "id"]
@@ -214,7 +215,7 @@ class Article(Timestamped):
     people = models.ManyToManyField(Person, through="PersonMention", related_name="articles", blank=True)
     events = models.ManyToManyField(Event, through="EventMention", related_name="articles", blank=True)
     search_text = models.TextField(blank=True, editable=False)
-    history = change_history()
+    history = change_history(searchable=True)
 
     class Meta:
         ordering = [F("published").desc(nulls_last=True), "id"]
@@ -336,7 +337,7 @@ class Figure(Evidence):
     event = models.ForeignKey(Event, null=True, blank=True, on_delete=models.SET_NULL, related_name="figures")
     person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="figures")
     search_text = models.TextField(blank=True, editable=False)
-    history = change_history()
+    history = change_history(searchable=True)
 
     class Meta(Evidence.Meta):
         ordering = ["article", "start", "id"]

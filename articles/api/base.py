@@ -46,13 +46,8 @@ class CorpusSerializer(ShapedSerializer, serializers.ModelSerializer):
     def create(self, validated_data):
         # ModelSerializer.create, but with the reason set before the first save.
         serializers.raise_errors_on_nested_writes("create", self, validated_data)
-        model = self.Meta.model
-        to_many = {
-            name: validated_data.pop(name)
-            for name, relation in model_meta.get_field_info(model).relations.items()
-            if relation.to_many and name in validated_data
-        }
-        instance = model(**validated_data)
+        to_many = self._pop_to_many(validated_data)
+        instance = self.Meta.model(**validated_data)
         instance._change_reason = change_reason(self.context.get("request"))
         instance.save(force_insert=True)
         for name, value in to_many.items():
@@ -61,7 +56,22 @@ class CorpusSerializer(ShapedSerializer, serializers.ModelSerializer):
 
     def update(self, instance, validated_data):
         instance._change_reason = change_reason(self.context.get("request"))
+        # Many-to-many first and unrecorded, so the save records them with the fields as one change.
+        instance.skip_history_when_saving = True
+        try:
+            for name, value in self._pop_to_many(validated_data).items():
+                getattr(instance, name).set(value)
+        finally:
+            del instance.skip_history_when_saving
         return super().update(instance, validated_data)
+
+    def _pop_to_many(self, validated_data) -> dict:
+        relations = model_meta.get_field_info(self.Meta.model).relations
+        return {
+            name: validated_data.pop(name)
+            for name, info in relations.items()
+            if info.to_many and name in validated_data
+        }
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
