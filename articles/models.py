@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length
-from django.db.models.signals import pre_save
+from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
@@ -392,3 +392,11 @@ def fold_loaded_records(sender, instance, raw=False, **kwargs):
     fixture never carries a stale or missing one into the index."""
     if raw and sender in SEARCHABLE:
         instance.search_text = instance.search_document()
+
+
+@receiver(post_save)
+def begin_history_of_loaded_records(sender, instance, raw=False, **kwargs):
+    """Fixtures load without the history entry a save records; begin it here,
+    so the first change of a loaded record has something to be compared with."""
+    if raw and hasattr(sender._meta, "simple_history_manager_attribute"):
+        sender.history.bulk_history_create([instance], default_change_reason="Loaded from a fixture")

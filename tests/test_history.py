@@ -171,3 +171,14 @@ def test_admin_history_page_shows_who_changed_what_and_why(curator, editor_clien
     assert "Per Granma" in html
     assert "editor" in html
     assert "Cuban leader" in html  # the change's new value
+
+
+def test_a_loaded_records_first_change_is_compared_with_what_was_loaded(corpus, editor_client, api):
+    before = api.get("/api/v1/people/hugo-chavez/").json()["description"]
+    response = editor_client.patch(
+        "/api/v1/people/hugo-chavez/", {"description": "President of Venezuela"}, **with_reason("Shorter")
+    )
+    assert response.status_code == 200
+    newest, loaded = api.get("/api/v1/people/hugo-chavez/history/").json()["results"]
+    assert changes_of(newest) == {"description": (before, "President of Venezuela")}
+    assert (loaded["type"], loaded["reason"]) == ("created", "Loaded from a fixture")
