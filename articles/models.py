@@ -395,8 +395,14 @@ def fold_loaded_records(sender, instance, raw=False, **kwargs):
 
 
 @receiver(post_save)
-def begin_history_of_loaded_records(sender, instance, raw=False, **kwargs):
-    """Fixtures load without the history entry a save records; begin it here,
-    so the first change of a loaded record has something to be compared with."""
-    if raw and hasattr(sender._meta, "simple_history_manager_attribute"):
-        sender.history.bulk_history_create([instance], default_change_reason="Loaded from a fixture")
+def record_loaded_records(sender, instance, raw=False, **kwargs):
+    """Fixtures load without the history entry a save records. Record one
+    when a load creates or changes a record, and none when it loads the same
+    values again, so the history stays true and a first change has a baseline."""
+    if not raw or not hasattr(sender._meta, "simple_history_manager_attribute"):
+        return
+    latest = instance.history.first()
+    exists = latest is not None and latest.history_type != "-"
+    if exists and all(getattr(latest, f.attname) == getattr(instance, f.attname) for f in latest.tracked_fields):
+        return
+    sender.history.bulk_history_create([instance], update=exists, default_change_reason="Loaded from a fixture")
