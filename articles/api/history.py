@@ -137,6 +137,7 @@ class HistoryMixin:
         description="Who changed the record, when, why (the change's `X-Change-Reason`) and each field's old and "
         "new value, newest first. A slug merged into another record shows the history of that record.",
         filters=False,
+        # The whole set, as the operation's own responses replace those CorpusAutoSchema would add.
         responses={
             200: HistoryEntrySerializer(many=True),
             400: OpenApiResponse(OpenApiTypes.OBJECT, description="Invalid parameter: the body names it."),
