@@ -6,11 +6,13 @@ import contextlib
 
 from django.db.models import Q
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import renderers, serializers
 from rest_framework.decorators import action
 from simple_history.models import HistoricalRecords
 from simple_history.utils import get_m2m_reverse_field_name
+
+from .schema import error_responses
 
 REASON_HEADER = "X-Change-Reason"
 TYPES = {"+": "created", "~": "changed", "-": "deleted"}
@@ -137,12 +139,8 @@ class HistoryMixin:
         description="Who changed the record, when, why (the change's `X-Change-Reason`) and each field's old and "
         "new value, newest first. A slug merged into another record shows the history of that record.",
         filters=False,
-        # The whole set, as the operation's own responses replace those CorpusAutoSchema would add.
-        responses={
-            200: HistoryEntrySerializer(many=True),
-            400: OpenApiResponse(OpenApiTypes.OBJECT, description="Invalid parameter: the body names it."),
-            404: OpenApiResponse(OpenApiTypes.OBJECT, description="No such record, or no such page."),
-        },
+        # The operation's own responses replace those CorpusAutoSchema adds; so the errors are listed here.
+        responses={200: HistoryEntrySerializer(many=True), **error_responses("GET", detail=True)},
     )
     @action(
         detail=True,
