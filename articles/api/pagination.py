@@ -47,7 +47,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import EmptyPage, Page
 from django.core.paginator import Paginator as DjangoPaginator
 from django.db import connections
-from django.db.models import F, OrderBy, Q
+from django.db.models import F, FloatField, OrderBy, Q
+from django.db.models.functions import Cast
 from django.db.models.query import ModelIterable
 from django.utils.functional import cached_property
 from rest_framework.exceptions import ValidationError
@@ -150,6 +151,15 @@ class Key:
     nullable: bool
     nulls_last: bool
     field: object  # what turns a cursor's value back into the key's type
+    computed: bool = False  # an annotation rather than a column
+
+    def value(self):
+        """The key as the page selects it and the cursor compares it. A computed
+        float is compared as double precision: PostgreSQL's ranks are single
+        precision (real), whose printed value is not the real one exactly."""
+        if self.computed and isinstance(self.field, FloatField):
+            return Cast(F(self.path), FloatField())
+        return F(self.path)
 
     def order_by(self, reverse: bool):
         descending, nulls_last = self.descending != reverse, self.nulls_last != reverse
@@ -235,7 +245,8 @@ def sort_keys(queryset) -> list[Key]:
             if path in seen:
                 continue
             seen.add(path)
-            if path in query.annotations:
+            computed = path in query.annotations
+            if computed:
                 field, nullable = query.annotations[path].output_field, True
             else:
                 try:
@@ -243,7 +254,7 @@ def sort_keys(queryset) -> list[Key]:
                 except FieldDoesNotExist as exc:
                     raise UnsupportedOrdering(f"“{path}” is not a field of this list.") from exc
                 field = fields[-1]
-            keys.append(Key(path, descending, nullable, True if nulls_last is None else nulls_last, field))
+            keys.append(Key(path, descending, nullable, True if nulls_last is None else nulls_last, field, computed))
             if path in pk_paths:
                 return keys
     return [*keys, Key("pk", False, False, True, model._meta.pk)]
@@ -289,7 +300,7 @@ class KeysetPagination(CursorPagination):
         reverse, position = (False, None) if self.cursor is None else (self.cursor.reverse, self.cursor.position)
 
         aliases = [f"cursor_key_{i}" for i in range(len(self.ordering))]
-        queryset = queryset.annotate(**{alias: F(key.path) for alias, key in zip(aliases, self.ordering, strict=True)})
+        queryset = queryset.annotate(**{alias: key.value() for alias, key in zip(aliases, self.ordering, strict=True)})
         queryset = queryset.order_by(*[key.order_by(reverse) for key in self.ordering])
         if position is not None:
             queryset = queryset.filter(self.beyond(aliases, position, reverse))
