@@ -256,7 +256,7 @@ REST_FRAMEWORK = {
     },
     "NUM_PROXIES": env_int("DJANGO_NUM_PROXIES", 0),
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "articles.api.pagination.PageSizePagination",
+    "DEFAULT_PAGINATION_CLASS": "articles.api.pagination.CorpusPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
@@ -267,6 +267,10 @@ REST_FRAMEWORK = {
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "COERCE_DECIMAL_TO_STRING": False,
 }
+
+# Page-number lists count at most this many rows; above it `count` is an
+# estimate and `count_is_exact` false (see articles.api.pagination).
+CORPUS_EXACT_COUNT_LIMIT = int(os.environ.get("CORPUS_EXACT_COUNT_LIMIT", "10000"))
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Corpus API",

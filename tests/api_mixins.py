@@ -40,7 +40,7 @@ class ResourceTests:
         assert response.status_code == 200
         assert response["Content-Type"].startswith("application/json")
         body = response.json()
-        assert set(body) == {"count", "next", "previous", "results"}
+        assert set(body) == {"count", "count_is_exact", "next", "previous", "results"}
         assert body["count"] == self.model.objects.count()
         assert {r["id"] for r in body["results"]} == set(self.model.objects.values_list("pk", flat=True)[:20])
 

@@ -23,7 +23,7 @@ def facets(api, resource, names, **params):
     response = api.get(f"/api/v1/{resource}/", {"facets": ",".join(names), **params})
     assert response.status_code == 200, response.json()
     body = response.json()
-    assert list(body) == ["count", "next", "previous", "facets", "results"]
+    assert list(body) == ["count", "count_is_exact", "next", "previous", "facets", "results"]
     return body
 
 

@@ -106,7 +106,7 @@ def test_facets_and_exports_in_the_responses(schema):
     assert listing["200"]["content"]["text/csv"]["schema"]["type"] == "string"
     assert set(listing["400"]["content"]) == {"application/json"}
     page = schema["components"]["schemas"]["PaginatedArticleList"]
-    assert list(page["properties"]) == ["count", "next", "previous", "facets", "results"]
+    assert list(page["properties"]) == ["count", "count_is_exact", "next", "previous", "facets", "results"]
     assert set(page["properties"]["facets"]["properties"]) == {"outlet", "year", "person", "event"}
     compare = schema["paths"]["/api/v1/figures/compare/"]["get"]
     assert {"metric", "outlet", "unit", "page", "page_size"} <= {p["name"] for p in compare["parameters"]}
