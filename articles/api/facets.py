@@ -5,7 +5,6 @@
 
 import copy
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.exceptions import ValidationError
 
@@ -83,7 +82,7 @@ def parameters(view) -> list[OpenApiParameter]:
         ),
         OpenApiParameter(
             "facet_size",
-            OpenApiTypes.INT,
+            {"type": "integer", "minimum": 1},
             description=f"Buckets per facet, most frequent first (years in order); default {DEFAULT_SIZE}, "
             f"at most {MAX_SIZE}.",
         ),
