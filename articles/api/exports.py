@@ -152,7 +152,17 @@ class JSONLDRenderer(ExportRenderer):
 
 
 class FormatNegotiation(DefaultContentNegotiation):
-    """An unknown `format=` is a 400 naming the parameter (DRF answers 404)."""
+    """An unknown `format=` is a 400 naming the parameter (DRF answers 404).
+
+    A method the view does not answer gets its 405 whatever the format: DRF
+    negotiates before it looks for the handler.
+    """
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        view = (getattr(request, "parser_context", None) or {}).get("view")
+        if view is not None and getattr(view, request.method.lower(), None) is None:
+            return renderers[0], renderers[0].media_type
+        return super().select_renderer(request, renderers, format_suffix)
 
     def filter_renderers(self, renderers, format):
         matching = [renderer for renderer in renderers if renderer.format == format]
