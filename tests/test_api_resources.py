@@ -22,6 +22,15 @@ class TestOutlets(ResourceTests):
         rows = {r["slug"]: r["article_count"] for r in api.get("/api/v1/outlets/").json()["results"]}
         assert rows == {"granma": 1, "telesur": 1}
 
+    def test_a_created_record_answers_with_its_article_count(self, editor_client, sample):
+        # The schema requires article_count in the 201 as in any read.
+        response = editor_client.post("/api/v1/outlets/", self.create_payload(sample), format="json")
+        assert response.status_code == 201
+        assert response.json()["article_count"] == 0
+        person = editor_client.post("/api/v1/people/", {"name": "New Person", "slug": "new-person"}, format="json")
+        assert person.status_code == 201
+        assert person.json()["article_count"] == 0
+
     def test_duplicate_slug_is_a_400_naming_slug(self, editor_client, sample):
         response = editor_client.post("/api/v1/outlets/", {"name": "Again", "slug": "granma"}, format="json")
         assert response.status_code == 400

@@ -57,3 +57,23 @@ class BriefRelatedFieldExtension(OpenApiSerializerFieldExtension):
         model = self.target.get_queryset().model._meta.verbose_name
         schema["description"] = f"The {model}'s {self.target.key}."
         return schema
+
+
+class AnnotatedCountField(serializers.IntegerField):
+    """A count the view's queryset annotates (`article_count`).
+
+    A record just created was not read through that queryset, so the answer
+    to the write reads its count through it once rather than leaving it out.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, **kwargs)
+
+    def get_attribute(self, instance):
+        if hasattr(instance, self.source):
+            return getattr(instance, self.source)
+        view = self.context.get("view")
+        if view is None or instance.pk is None:
+            return None
+        counts = type(view).queryset.filter(pk=instance.pk).values_list(self.source, flat=True)
+        return counts.first()

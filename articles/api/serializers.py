@@ -10,7 +10,7 @@ from ..evidence import evidence_errors
 from ..models import Article, Event, EventMention, Figure, Outlet, Person, PersonMention
 from ..snippets import first_snippet
 from .base import CorpusSerializer, ShapedSerializer
-from .fields import BriefRelatedField
+from .fields import AnnotatedCountField, BriefRelatedField
 
 # Brief forms: how a related object appears inside another.
 
@@ -122,7 +122,7 @@ class EventArticleMentionSerializer(serializers.ModelSerializer):
 
 class OutletSerializer(CorpusSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:outlet-detail", lookup_field="slug")
-    article_count = serializers.IntegerField(read_only=True)
+    article_count = AnnotatedCountField()
 
     class Meta:
         model = Outlet
@@ -266,7 +266,7 @@ class ArticleDetailSerializer(ArticleSerializer):
 class PersonSerializer(CorpusSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:person-detail", lookup_field="slug")
     aliases = serializers.ListField(child=serializers.CharField(max_length=200), required=False)
-    article_count = serializers.IntegerField(read_only=True)
+    article_count = AnnotatedCountField()
 
     class Meta:
         model = Person
@@ -293,7 +293,7 @@ class PersonDetailSerializer(PersonSerializer):
 class EventSerializer(CorpusSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:event-detail", lookup_field="slug")
     participants = person_field(many=True, required=False)
-    article_count = serializers.IntegerField(read_only=True)
+    article_count = AnnotatedCountField()
 
     query_needs = {
         # participants: the people taking part, one query for the page.
