@@ -2,7 +2,6 @@ from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 
 from .. import comparison
 from ..filtersets import (
@@ -84,7 +83,7 @@ class FigureViewSet(CorpusViewSet):
             "outlet, quote), lowest value first, after `metrics`, a summary per metric and unit. Without "
             "`metric`: every metric and unit with its number of figures, outlets and articles and its lowest and "
             "highest value, most-quoted first, so a client can find where the sources disagree. The figure "
-            "filters apply to both; an unknown metric is a 400."
+            "filters apply to both; a metric no figure has compares nothing, like any filter that matches nothing."
         ),
         filters=True,
         parameters=[
@@ -117,9 +116,6 @@ class FigureViewSet(CorpusViewSet):
         metrics = request.query_params.getlist("metric")
         if not metrics:
             return self.list_response(comparison.summaries(figures), with_facets=False)
-        unknown = comparison.unknown_metrics(metrics)
-        if unknown:
-            raise ValidationError({"metric": [f"No figure has the metric “{name}”." for name in unknown]})
         if not request.query_params.get("ordering"):
             figures = figures.order_by("metric", "unit", "value", "value_max", "id")
         context = {**self.get_serializer_context(), "shape_fields": False}
