@@ -1,19 +1,46 @@
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
+
+from articles import db_errors
+from articles.api.errors import RETRY_AFTER_SECONDS
 
 
 class RejectNulBytesMiddleware:
-    """A NUL byte in a query parameter is a 400 naming the parameter.
+    """A NUL byte in the path or a query parameter is a 400 naming it.
 
     PostgreSQL cannot store or compare text containing NUL, so the value must
-    be refused before any filter sends it to the database.
+    be refused before any lookup or filter sends it to the database.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if "\x00" in request.path:
+            return JsonResponse({"path": ["NUL characters are not allowed."]}, status=400)
         for key, values in request.GET.lists():
             if "\x00" in key or any("\x00" in value for value in values):
                 name = key.replace("\x00", "\\x00")
                 return JsonResponse({name: ["NUL characters are not allowed."]}, status=400)
         return self.get_response(request)
+
+
+class DatabaseUnavailableMiddleware:
+    """A lost or refused database connection outside the API's views (the
+    admin, authentication) is a 503 with Retry-After, like inside them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not db_errors.is_outage(exception):
+            return None
+        message = "The database is unavailable; retry shortly."
+        if request.path.startswith("/api/"):
+            response = JsonResponse({"detail": message}, status=503)
+        else:
+            response = HttpResponse(message, status=503, content_type="text/plain")
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response

@@ -5,8 +5,11 @@ from django.db import models, transaction
 from rest_framework import permissions, renderers, serializers, viewsets
 from rest_framework.response import Response
 
-from . import facets, shaping
+from . import conditional, facets, shaping
 from .exports import CSVRenderer, ExportRenderer, FormatNegotiation
+from .parsers import StrictJSONParser
+
+WRITE_METHODS = {"PUT", "PATCH", "DELETE"}
 
 
 class ShapedSerializer(serializers.Serializer):
@@ -34,7 +37,29 @@ class ShapedSerializer(serializers.Serializer):
 
 
 class CorpusSerializer(ShapedSerializer, serializers.ModelSerializer):
-    """Runs the model's own `clean()` rules and honours `fields=`/`omit=`."""
+    """Runs the model's own `clean()` rules and honours `fields=`/`omit=`.
+
+    A key the resource does not accept is an error rather than ignored: a
+    misspelt field name would otherwise look like a successful change.
+    """
+
+    def to_internal_value(self, data):
+        problems = self._unexpected_keys(data)
+        if problems:
+            raise serializers.ValidationError(problems)
+        return super().to_internal_value(data)
+
+    def _unexpected_keys(self, data) -> dict:
+        if not hasattr(data, "keys"):
+            return {}
+        fields = self.fields
+        problems = {}
+        for key in data:
+            if key not in fields:
+                problems[key] = ["Unknown field; see the schema for the fields this resource accepts."]
+            elif fields[key].read_only:
+                problems[key] = ["This field is read-only; leave it out of the request."]
+        return problems
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
@@ -66,6 +91,7 @@ class CorpusViewSet(viewsets.ModelViewSet):
     """
 
     detail_serializer_class = None
+    parser_classes = [StrictJSONParser]
     renderer_classes = [renderers.JSONRenderer, renderers.BrowsableAPIRenderer, CSVRenderer]
     content_negotiation_class = FormatNegotiation
 
@@ -93,9 +119,48 @@ class CorpusViewSet(viewsets.ModelViewSet):
 
     def retrieve(self, request, *args, **kwargs):
         instance = self.get_object()
-        if isinstance(request.accepted_renderer, ExportRenderer):
-            return Response(request.accepted_renderer.document(self, instance))
-        return Response(self.get_serializer(instance).data)
+        renderer = request.accepted_renderer
+        if isinstance(renderer, ExportRenderer):
+            data = renderer.document(self, instance)
+        else:
+            data = self.get_serializer(instance).data
+        etag = conditional.etag_for(data, renderer.media_type)
+        if conditional.is_not_modified(request, etag):
+            return Response(status=304, headers={"ETag": etag})
+        return Response(data, headers={"ETag": etag})
+
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        with transaction.atomic():
+            instance = self.get_object()
+            conditional.check_if_match(request, self._current_etag(instance))
+            serializer = self.get_serializer(instance, data=request.data, partial=partial)
+            serializer.is_valid(raise_exception=True)
+            self.perform_update(serializer)
+            if getattr(instance, "_prefetched_objects_cache", None):
+                instance._prefetched_objects_cache = {}
+            data = serializer.data
+        return Response(data, headers={"ETag": conditional.etag_for(data)})
+
+    def destroy(self, request, *args, **kwargs):
+        with transaction.atomic():
+            instance = self.get_object()
+            conditional.check_if_match(request, self._current_etag(instance))
+            self.perform_destroy(instance)
+        return Response(status=204)
+
+    def _current_etag(self, instance) -> str | None:
+        if "If-Match" not in self.request.headers:
+            return None
+        return conditional.etag_for(self.get_serializer(instance).data)
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        if self.request is not None and self.request.method in WRITE_METHODS and self.detail:
+            # The row stays locked until the write commits, so a concurrent
+            # editor reads it only after this change and cannot overwrite it.
+            queryset = queryset.select_for_update(of=("self",))
+        return queryset
 
     def get_serializer_class(self):
         if self.action != "list" and self.detail_serializer_class is not None:

@@ -15,7 +15,12 @@ ERROR_DESCRIPTIONS = {
     401: "No valid credentials; writing needs an editor's token or session.",
     403: "The credentials lack the permission for this change.",
     404: "No such record.",
-    409: "The change conflicts with another record.",
+    406: "None of the media types in Accept (or `format`) can be served.",
+    409: "The change conflicts with another record (a taken slug, a record still referenced).",
+    412: "`If-Match` does not match the record's current ETag: it changed since it was read. Nothing was changed.",
+    415: "The body is not JSON (`Content-Type: application/json`).",
+    429: "Too many requests; wait the number of seconds in `Retry-After`.",
+    503: "The database is unavailable; retry after the seconds in `Retry-After`.",
 }
 JSON = "application/json"
 EXPORT_SCHEMAS = {
@@ -63,7 +68,21 @@ class CorpusAutoSchema(AutoSchema):
             parameters = [*shaping_parameters(names), *parameters]
             if self._is_list_view() and getattr(self.view, "action", None) == "list":
                 parameters += facets.parameters(self.view)
+        if self._is_corpus_view():
+            parameters += self._precondition_parameters()
         return parameters
+
+    def _precondition_parameters(self):
+        action = getattr(self.view, "action", None)
+        if action == "retrieve":
+            name = "If-None-Match"
+            description = "An ETag from an earlier read: if it is still current, the answer is 304."
+        elif action in ("update", "partial_update", "destroy"):
+            name = "If-Match"
+            description = "The ETag of the plain JSON detail you read: if the record changed since, the answer is 412."
+        else:
+            return []
+        return [OpenApiParameter(name, str, OpenApiParameter.HEADER, description=description)]
 
     def _get_paginator(self):
         paginator = super()._get_paginator()
@@ -86,20 +105,31 @@ class CorpusAutoSchema(AutoSchema):
             return serializer
         success = {"POST": 201, "DELETE": 204}.get(self.method, 200)
         responses = {success: None if self.method == "DELETE" else serializer}
+        if self._is_detail_read():
+            responses[304] = OpenApiResponse(description="Not modified: `If-None-Match` holds the current ETag.")
         for status in self._error_statuses(is_list=self._is_list_view(serializer)):
             responses[status] = OpenApiResponse(ERROR, description=ERROR_DESCRIPTIONS[status])
         return responses
 
     def _error_statuses(self, is_list):
         writes = self.method not in permissions.SAFE_METHODS
-        statuses = [] if self.method == "DELETE" else [400]
+        detail = not is_list and self.method != "POST"
+        statuses = [400]
         if writes:
             statuses += [401, 403]
-        if not is_list and self.method != "POST":
+        if detail:
             statuses.append(404)
+        statuses.append(406)
         if writes:
             statuses.append(409)
-        return statuses
+        if writes and detail:
+            statuses.append(412)
+        if self.method in ("POST", "PUT", "PATCH"):
+            statuses.append(415)
+        return [*statuses, 429, 503]
+
+    def _is_detail_read(self):
+        return self.method == "GET" and getattr(self.view, "action", None) == "retrieve"
 
     def get_auth(self):
         auths = super().get_auth()
@@ -109,3 +139,12 @@ class CorpusAutoSchema(AutoSchema):
         if reads_anonymously and self.method in permissions.SAFE_METHODS and {} not in auths:
             auths.append({})
         return auths
+
+
+def closed_request_bodies(result, generator, request, public):
+    """Request bodies accept only the keys they list (the API answers any
+    other key with a 400), so the schema says so."""
+    for name, component in result.get("components", {}).get("schemas", {}).items():
+        if name.endswith("Request") and component.get("type") == "object":
+            component["additionalProperties"] = False
+    return result

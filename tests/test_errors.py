@@ -1,0 +1,180 @@
+"""Bad input and database refusals are 4xx (or 503) with a JSON body naming
+the field, never a 500, and nothing is half-saved."""
+
+import pytest
+from django.db import IntegrityError, OperationalError, transaction
+from django.db.backends.utils import CursorWrapper
+
+from articles import db_errors
+from articles.api import serializers
+from articles.models import Figure, Outlet, Person
+
+pytestmark = pytest.mark.django_db
+
+
+# Bodies
+
+
+def test_nul_in_a_body_string_is_a_400_naming_the_key(editor_client, sample):
+    response = editor_client.post("/api/v1/people/", {"name": "Ana\x00", "slug": "ana-nul"}, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"name": ["NUL characters are not allowed."]}
+    assert not Person.objects.filter(slug="ana-nul").exists()
+
+
+def test_nul_inside_a_list_names_its_position(editor_client, sample):
+    response = editor_client.post(
+        "/api/v1/people/", {"name": "Ana", "slug": "ana-list", "aliases": ["ok", "bad\x00"]}, format="json"
+    )
+    assert response.status_code == 400
+    assert "aliases.1" in response.json()
+
+
+def test_lone_surrogate_in_a_body_is_a_400(editor_client, sample):
+    body = '{"name": "Ana \\ud800", "slug": "ana-surrogate"}'
+    response = editor_client.generic("POST", "/api/v1/people/", body, content_type="application/json")
+    assert response.status_code == 400
+    assert "surrogate" in response.json()["name"][0]
+    assert not Person.objects.filter(slug="ana-surrogate").exists()
+
+
+def test_a_body_that_is_not_utf8_is_a_400(editor_client, sample):
+    response = editor_client.generic("POST", "/api/v1/people/", b'{"name": "\xff"}', content_type="application/json")
+    assert response.status_code == 400
+    assert "JSON parse error" in response.json()["detail"]
+
+
+def test_nan_is_not_json(editor_client, sample):
+    response = editor_client.generic(
+        "PATCH", f"/api/v1/figures/{Figure.objects.first().pk}/", '{"value": NaN}', content_type="application/json"
+    )
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("content_type", ["application/x-www-form-urlencoded", "text/plain", "application/xml"])
+def test_a_body_that_is_not_json_is_a_415(editor_client, sample, content_type):
+    response = editor_client.generic("POST", "/api/v1/outlets/", "name=x&slug=y", content_type=content_type)
+    assert response.status_code == 415
+    assert content_type in response.json()["detail"]
+    assert not Outlet.objects.filter(slug="y").exists()
+
+
+def test_unknown_and_read_only_keys_are_400s_naming_them(editor_client, sample):
+    response = editor_client.post(
+        "/api/v1/people/", {"name": "Ana", "slug": "ana-typo", "descripton": "typo", "article_count": 3}, format="json"
+    )
+    assert response.status_code == 400
+    body = response.json()
+    assert "Unknown field" in body["descripton"][0]
+    assert "read-only" in body["article_count"][0]
+    assert not Person.objects.filter(slug="ana-typo").exists()
+
+
+def test_nul_in_the_path_is_a_400(api, sample):
+    response = api.get("/api/v1/people/ana%00/")
+    assert response.status_code == 400
+    assert "path" in response.json()
+
+
+# Constraints
+
+
+def test_value_max_below_value_is_a_400_naming_value_max(editor_client, sample):
+    figure = Figure.objects.first()
+    response = editor_client.patch(
+        f"/api/v1/figures/{figure.pk}/", {"value": "10", "value_max": "5"}, format="json"
+    )
+    assert response.status_code == 400
+    assert "value_max" in response.json()
+    figure.refresh_from_db()
+    assert figure.value_max != 5
+
+
+def test_offsets_that_do_not_match_the_body_are_a_400(editor_client, sample):
+    figure = Figure.objects.first()
+    response = editor_client.patch(f"/api/v1/figures/{figure.pk}/", {"start": figure.start + 1}, format="json")
+    assert response.status_code == 400
+    assert set(response.json()) & {"start", "end", "quote"}
+
+
+def test_a_slug_taken_between_validation_and_saving_is_a_409_naming_slug(editor_client, sample, monkeypatch):
+    """What a concurrent duplicate create looks like from the losing request."""
+    validate = serializers.PersonSerializer.validate
+
+    def validate_then_lose_the_race(self, attrs):
+        attrs = validate(self, attrs)
+        Person.objects.create(name="Winner", slug=attrs["slug"])
+        return attrs
+
+    monkeypatch.setattr(serializers.PersonSerializer, "validate", validate_then_lose_the_race)
+    response = editor_client.post("/api/v1/people/", {"name": "Loser", "slug": "raced"}, format="json")
+    assert response.status_code == 409
+    assert "slug" in response.json()
+    assert list(Person.objects.filter(slug="raced").values_list("name", flat=True)) == ["Winner"]
+
+
+def test_deleting_an_outlet_that_articles_cite_is_a_409(editor_client, sample):
+    response = editor_client.delete("/api/v1/outlets/granma/")
+    assert response.status_code == 409
+    assert "articles" in response.json()["detail"]
+    assert Outlet.objects.filter(slug="granma").exists()
+
+
+def test_database_rules_are_named_by_field_on_either_engine(sample):
+    figure = Figure.objects.first()
+    with pytest.raises(IntegrityError) as raised, transaction.atomic():
+        Figure.objects.filter(pk=figure.pk).update(qualifier="range", value_max=figure.value - 1)
+    violation = db_errors.describe(raised.value)
+    assert (violation.field, violation.conflict) == ("value_max", False)
+
+    with pytest.raises(IntegrityError) as raised, transaction.atomic():
+        Person.objects.create(name="Again", slug="fidel-castro")
+    violation = db_errors.describe(raised.value)
+    assert (violation.field, violation.conflict) == ("slug", True)
+
+
+# Outages
+
+
+@pytest.fixture
+def database_down(monkeypatch):
+    def refuse(self, *args, **kwargs):
+        raise OperationalError("connection refused (simulated outage)")
+
+    monkeypatch.setattr(CursorWrapper, "execute", refuse)
+    monkeypatch.setattr(CursorWrapper, "executemany", refuse)
+
+
+def test_an_unreachable_database_is_a_503_with_retry_after(api, sample, database_down):
+    for url in ("/api/v1/articles/", "/api/v1/people/fidel-castro/"):
+        response = api.get(url)
+        assert response.status_code == 503, url
+        assert response["Retry-After"].isdigit()
+        assert "unavailable" in response.json()["detail"]
+
+
+def test_a_write_during_an_outage_is_a_503(editor_client, sample, monkeypatch):
+    # Authenticate first; the outage starts with the write itself.
+    editor_client.get("/api/v1/people/")
+    from articles.api import base
+
+    def refuse(self, serializer):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(base.CorpusViewSet, "perform_create", refuse)
+    response = editor_client.post("/api/v1/people/", {"name": "Ana", "slug": "ana-outage"}, format="json")
+    assert response.status_code == 503
+    assert response["Retry-After"].isdigit()
+
+
+def test_the_admin_during_an_outage_is_a_503(client, sample, django_user_model, monkeypatch):
+    client.force_login(django_user_model.objects.create_superuser("staff-outage", password="not-used-here"))
+    assert client.get("/admin/articles/person/").status_code == 200
+
+    def refuse(self, *args, **kwargs):
+        raise OperationalError("connection refused (simulated outage)")
+
+    monkeypatch.setattr(CursorWrapper, "execute", refuse)
+    response = client.get("/admin/articles/person/")
+    assert response.status_code == 503
+    assert response["Retry-After"].isdigit()
