@@ -7,6 +7,7 @@ from rest_framework.response import Response
 
 from . import conditional, facets, shaping
 from .exports import CSVRenderer, ExportRenderer, FormatNegotiation
+from .fields import STRICT_FIELD_MAPPING
 from .parsers import StrictJSONParser
 
 WRITE_METHODS = {"PUT", "PATCH", "DELETE"}
@@ -42,6 +43,8 @@ class CorpusSerializer(ShapedSerializer, serializers.ModelSerializer):
     A key the resource does not accept is an error rather than ignored: a
     misspelt field name would otherwise look like a successful change.
     """
+
+    serializer_field_mapping = STRICT_FIELD_MAPPING
 
     def to_internal_value(self, data):
         problems = self._unexpected_keys(data)

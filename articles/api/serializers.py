@@ -10,7 +10,7 @@ from ..evidence import evidence_errors
 from ..models import Article, Event, EventMention, Figure, Outlet, Person, PersonMention
 from ..snippets import first_snippet
 from .base import CorpusSerializer, ShapedSerializer
-from .fields import AnnotatedCountField, BriefRelatedField
+from .fields import AnnotatedCountField, BriefRelatedField, StrictCharField
 
 # Brief forms: how a related object appears inside another.
 
@@ -265,7 +265,7 @@ class ArticleDetailSerializer(ArticleSerializer):
 
 class PersonSerializer(CorpusSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:person-detail", lookup_field="slug")
-    aliases = serializers.ListField(child=serializers.CharField(max_length=200), required=False)
+    aliases = serializers.ListField(child=StrictCharField(max_length=200), required=False)
     article_count = AnnotatedCountField()
 
     class Meta:
