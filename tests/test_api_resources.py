@@ -1,5 +1,7 @@
 """Every resource, through the generic API tests plus what is its own."""
 
+import pytest
+
 from articles.models import Article, Event, EventMention, Figure, Outlet, Person, PersonMention
 
 from .api_mixins import ResourceTests
@@ -31,9 +33,10 @@ class TestOutlets(ResourceTests):
         assert person.status_code == 201
         assert person.json()["article_count"] == 0
 
-    def test_duplicate_slug_is_a_400_naming_slug(self, editor_client, sample):
+    def test_duplicate_slug_is_a_409_naming_slug(self, editor_client, sample):
+        # Well-formed, but taken: a conflict with another record, as from the database.
         response = editor_client.post("/api/v1/outlets/", {"name": "Again", "slug": "granma"}, format="json")
-        assert response.status_code == 400
+        assert response.status_code == 409
         assert "slug" in response.json()
 
 
@@ -89,11 +92,25 @@ class TestArticles(ResourceTests):
         article.refresh_from_db()
         assert article.body.startswith("Hugo Chávez")
 
-    def test_unknown_outlet_slug_on_write_names_the_field(self, editor_client, sample):
+    def test_unknown_outlet_slug_on_write_is_a_409_naming_the_field(self, editor_client, sample):
         payload = {**self.create_payload(sample), "outlet": "nowhere"}
         response = editor_client.post("/api/v1/articles/", payload, format="json")
-        assert response.status_code == 400
+        assert response.status_code == 409
         assert "nowhere" in response.json()["outlet"][0]
+        # Beside a malformed value, it is all a 400.
+        response = editor_client.post("/api/v1/articles/", {**payload, "title": 5}, format="json")
+        assert response.status_code == 400
+        assert set(response.json()) == {"outlet", "title"}
+
+    @pytest.mark.parametrize(
+        ("key", "value"),
+        [("title", 0), ("published", 20260101), ("published_time", "10:00:00Z"), ("language", ["en"])],
+    )
+    def test_a_value_of_another_json_type_is_a_400_naming_it(self, editor_client, sample, key, value):
+        # DRF would store 0 as "0"; the schema says string, so the API does too.
+        response = editor_client.post("/api/v1/articles/", {**self.create_payload(sample), key: value}, format="json")
+        assert response.status_code == 400
+        assert list(response.json()) == [key]
 
     def test_time_without_day_precision_is_refused_by_the_database_rule(self, editor_client, sample):
         payload = {**self.create_payload(sample), "published_precision": "month", "published_time": "10:00"}
