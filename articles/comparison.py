@@ -29,4 +29,3 @@ def summaries(figures):
         )
         .order_by("-outlet_count", "-figure_count", "metric", "unit")
     )
-

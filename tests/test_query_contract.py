@@ -193,3 +193,11 @@ def test_repeating_a_parameter_is_or_and_different_ones_are_and(api, sample):
 
     assert slugs(role=["quoted", "author"]) == slugs(role="quoted") | slugs(role="author")
     assert slugs(role="mentioned", outlet="telesur") == slugs(role="mentioned") & slugs(outlet="telesur")
+
+
+@pytest.mark.parametrize("params", [{"page_size": "null"}, {"page_size": "0"}, {"page": "0"}, {"page": "x"}])
+def test_a_page_or_page_size_that_is_not_a_positive_number_is_a_400_naming_it(api, sample, params):
+    # DRF would ignore such a page_size and answer such a page with a 404.
+    response = api.get("/api/v1/outlets/", params)
+    assert response.status_code == 400
+    assert list(response.json()) == list(params)

@@ -1,3 +1,4 @@
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
@@ -14,6 +15,21 @@ class PageSizePagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 100
     facet_names: list[str] = []  # set by the schema generator for the view it documents
+
+    def paginate_queryset(self, queryset, request, view=None):
+        # Checked before DRF, which reads a page_size it cannot parse as the
+        # default and a page it cannot parse as a 404.
+        for name in (self.page_query_param, self.page_size_query_param):
+            value = request.query_params.get(name)
+            if value is not None and not (value.isascii() and value.isdigit() and int(value) >= 1):
+                raise ValidationError({name: [f"“{value}” is not a whole number of at least 1."]})
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 1
+        return parameters
 
     def get_paginated_response(self, data, **extra):
         body = {

@@ -1,5 +1,4 @@
 from django.http import Http404
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework.decorators import action
 
@@ -87,8 +86,12 @@ class FigureViewSet(CorpusViewSet):
         ),
         filters=True,
         parameters=[
-            OpenApiParameter("page", OpenApiTypes.INT, description="A page number within the paginated result set."),
-            OpenApiParameter("page_size", OpenApiTypes.INT, description="Results per page (at most 100)."),
+            OpenApiParameter(
+                "page", {"type": "integer", "minimum": 1}, description="A page number within the paginated result set."
+            ),
+            OpenApiParameter(
+                "page_size", {"type": "integer", "minimum": 1}, description="Results per page (at most 100)."
+            ),
             OpenApiParameter(
                 "fields",
                 {"type": "array", "items": {"type": "string"}},
