@@ -138,6 +138,9 @@ class SearchFilter(filters.CharFilter):
     field_class = SearchField
 
 
+TYPED_FILTERS = (filters.DateFilter, filters.NumberFilter, StrictBooleanFilter)
+
+
 class CorpusFilterSet(filters.FilterSet):
     """Shared by every resource: full-text search, ranked by relevance.
 
@@ -154,6 +157,16 @@ class CorpusFilterSet(filters.FilterSet):
             'match; words of two letters or more match word starts; "quoted words" match as a phrase.'
         ),
     )
+
+    def is_valid(self):
+        valid = super().is_valid()
+        # django-filter ignores an empty value; for a date, number or boolean
+        # it is no such value, and a 400 like any other that does not parse.
+        for name, filter_ in self.filters.items():
+            if isinstance(filter_, TYPED_FILTERS) and self.data.get(name) == "":
+                self.form.add_error(name, "Give a value, or leave the parameter out.")
+                valid = False
+        return valid
 
     def filter_search(self, queryset, name, value):
         if value is None:

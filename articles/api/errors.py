@@ -43,7 +43,7 @@ def exception_handler(exc, context):
     return drf_exception_handler(exc, context)
 
 
-CONFLICT_CODES = {"unique", "does_not_exist"}
+CONFLICT_CODES = {"unique", "does_not_exist", "conflict"}
 
 
 def _only_conflicts(detail) -> bool:

@@ -32,7 +32,7 @@ def requested(view, request) -> list[str]:
 
 def size(request) -> int:
     value = request.query_params.get("facet_size")
-    if value in (None, ""):
+    if value is None:
         return DEFAULT_SIZE
     try:
         number = int(value)

@@ -8,7 +8,7 @@ from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import build_basic_type
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers
+from rest_framework import relations, serializers
 
 
 class BriefRelatedField(serializers.RelatedField):
@@ -27,6 +27,18 @@ class BriefRelatedField(serializers.RelatedField):
         self.brief_serializer = brief_serializer
         self.key = key
         super().__init__(**kwargs)
+
+    @classmethod
+    def many_init(cls, *args, **kwargs):
+        # DRF's many_init, with the list field below.
+        list_kwargs = {"child_relation": cls(*args, **kwargs)}
+        list_kwargs.update({key: value for key, value in kwargs.items() if key in relations.MANY_RELATION_KWARGS})
+        return ListOfRelatedField(**list_kwargs)
+
+    def run_validation(self, data=serializers.empty):
+        if data == "":  # DRF would read it as null
+            self.fail("invalid", model=self.get_queryset().model._meta.verbose_name, lookup=self.key)
+        return super().run_validation(data)
 
     def to_representation(self, value):
         return self.brief_serializer(value, context=self.context).data
@@ -48,6 +60,15 @@ class BriefRelatedField(serializers.RelatedField):
         # The browsable API's forms would otherwise list every row.
         queryset = self.get_queryset()[: cutoff or self.html_cutoff or 100]
         return {getattr(item, self.key): str(item) for item in queryset}
+
+
+class ListOfRelatedField(serializers.ManyRelatedField):
+    """Several related records: a JSON array of keys (DRF would take an object's keys)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, list):
+            self.fail("not_a_list", input_type=type(data).__name__)
+        return super().to_internal_value(data)
 
 
 class BriefRelatedFieldExtension(OpenApiSerializerFieldExtension):

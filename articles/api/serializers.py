@@ -245,9 +245,9 @@ class ArticleDetailSerializer(ArticleSerializer):
         if self.instance is not None and "body" in attrs and attrs["body"] != self.instance.body:
             broken = self._evidence_broken_by(attrs["body"])
             if broken:
-                raise serializers.ValidationError(
-                    {"body": [f"The new body breaks the evidence of {len(broken)} record(s): {'; '.join(broken[:5])}."]}
-                )
+                # A conflict with the records quoting the old body (a 409), not a malformed body.
+                message = f"The new body breaks the evidence of {len(broken)} record(s): {'; '.join(broken[:5])}."
+                raise serializers.ValidationError({"body": [serializers.ErrorDetail(message, code="conflict")]})
         return attrs
 
     def _evidence_broken_by(self, body):
