@@ -1,13 +1,51 @@
 """Settings for the Corpus API, read from the environment.
 
-DJANGO_DEBUG         "1" for development. Off by default; with it off,
-                     DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS must be set.
-DJANGO_SECRET_KEY    required unless DEBUG is on.
-DJANGO_ALLOWED_HOSTS comma-separated host names.
-DATABASE_URL         e.g. postgres://user@host:5432/corpus; SQLite file by default.
+Core
+  DJANGO_DEBUG          "1" for development. Off by default; with it off,
+                        DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS must be set.
+  DJANGO_SECRET_KEY     required unless DEBUG is on (production: 50+ random
+                        characters, as `check --deploy` asks).
+  DJANGO_ALLOWED_HOSTS  comma-separated host names.
+  DJANGO_CSRF_TRUSTED_ORIGINS  comma-separated origins (https://host) allowed to
+                        post forms to the admin from another origin.
+  DJANGO_LOG_LEVEL      root log level; WARNING by default.
+
+Database
+  DATABASE_URL          e.g. postgres://user@host:5432/corpus; SQLite file by default.
+  DJANGO_CONN_MAX_AGE   seconds a PostgreSQL connection is kept open between
+                        requests (persistent connections, with health checks); 600.
+  DJANGO_DB_POOL        "1": a psycopg connection pool per worker process instead
+                        (PostgreSQL only; CONN_MAX_AGE is then 0, as Django requires).
+  DJANGO_DB_POOL_MIN    connections the pool keeps open; 2.
+  DJANGO_DB_POOL_MAX    connections the pool may open; 4.
+  DJANGO_DB_POOL_TIMEOUT seconds a request waits for a free connection; 10.
+
+Cache and throttling
+  REDIS_URL             e.g. redis://127.0.0.1:6379/0. When set, the default cache
+                        is Redis, shared by every worker and host; without it the
+                        cache is LocMem, which is per process: each gunicorn
+                        worker then counts its own throttle state.
+  DJANGO_CACHE_KEY_PREFIX  prefix of every cache key, for a Redis shared with
+                        other applications; "corpus".
+  DJANGO_THROTTLE_ANON  request rate for anonymous clients, per address,
+                        e.g. "120/min" (s, min, hour, day); "off" disables it. 120/min.
+  DJANGO_THROTTLE_USER  request rate per signed-in user; "off" disables it. 600/min.
+  DJANGO_NUM_PROXIES    reverse proxies in front of the app, so the anonymous
+                        throttle takes the client's address from X-Forwarded-For
+                        (0: REMOTE_ADDR, and a client cannot pick its own address); 0.
+
+HTTPS (each on by default when DEBUG is off)
+  DJANGO_SECURE_SSL_REDIRECT   "0" to serve plain HTTP, e.g. a load test on loopback.
+  DJANGO_SECURE_COOKIES        "0" to send session and CSRF cookies over plain HTTP.
+  DJANGO_SECURE_PROXY_SSL_HEADER  "0" unless a proxy in front sets X-Forwarded-Proto
+                        (it must also strip a client's own); then a request is
+                        secure when that header says https.
+  DJANGO_HSTS_SECONDS   Strict-Transport-Security max-age; 31536000 (one year).
+  DJANGO_HSTS_INCLUDE_SUBDOMAINS, DJANGO_HSTS_PRELOAD  "0" to leave them out.
 """
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -25,6 +63,26 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
+
+
+def env_rate(name: str, default: str) -> str | None:
+    """A DRF throttle rate such as "120/min", or None for "off"."""
+    value = os.environ.get(name, "").strip() or default
+    if value.lower() == "off":
+        return None
+    if not re.fullmatch(r"[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)", value):
+        raise ImproperlyConfigured(f"{name} must be a rate such as 120/min (s, min, hour, day) or off, not {value!r}.")
+    return value
 
 
 DEBUG = env_bool("DJANGO_DEBUG")
@@ -89,10 +147,25 @@ WSGI_APPLICATION = "corpus_api.wsgi.application"
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "600")),
+        conn_max_age=env_int("DJANGO_CONN_MAX_AGE", 600),
         conn_health_checks=True,
     )
 }
+if env_bool("DJANGO_DB_POOL"):
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DJANGO_DB_POOL needs PostgreSQL (set DATABASE_URL to postgres://...).")
+    pool = {
+        "min_size": env_int("DJANGO_DB_POOL_MIN", 2),
+        "max_size": env_int("DJANGO_DB_POOL_MAX", 4),
+        "timeout": env_int("DJANGO_DB_POOL_TIMEOUT", 10),
+    }
+    if not 0 <= pool["min_size"] <= pool["max_size"] or pool["max_size"] < 1:
+        raise ImproperlyConfigured("DJANGO_DB_POOL_MIN must be between 0 and DJANGO_DB_POOL_MAX (at least 1).")
+    # Each worker process holds its own pool: the pool replaces persistent
+    # connections, and Django refuses both at once. Health checks stay on: the
+    # pool then checks a connection before handing it out.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = pool
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers proceed while a writer commits; IMMEDIATE takes the
     # write lock at BEGIN so concurrent writers queue instead of failing.
@@ -136,6 +209,33 @@ WHITENOISE_USE_FINDERS = True
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
+# Throttle counters live in the default cache. Redis shares them between
+# workers and hosts; LocMem is per process (fine for development and tests).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # A Redis that does not answer must not hold a request for long.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "corpus"}
+    )
+}
+CACHES["default"]["KEY_PREFIX"] = os.environ.get("DJANGO_CACHE_KEY_PREFIX", "corpus")
+
+# HTTPS whenever DEBUG is off; each part can be turned off where the
+# deployment needs it (see the module docstring).
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", not DEBUG)
+if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER", not DEBUG):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an anonymous write then gets 401 with WWW-Authenticate.
@@ -143,6 +243,15 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "articles.api.throttling.AnonRateThrottle",
+        "articles.api.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_rate("DJANGO_THROTTLE_ANON", "120/min"),
+        "user": env_rate("DJANGO_THROTTLE_USER", "600/min"),
+    },
+    "NUM_PROXIES": env_int("DJANGO_NUM_PROXIES", 0),
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "articles.api.pagination.PageSizePagination",
     "PAGE_SIZE": 20,

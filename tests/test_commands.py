@@ -4,6 +4,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from articles.models import Article, Outlet
@@ -21,6 +22,19 @@ def test_create_editor_prints_a_working_token_last(sample):
     response = client.post("/api/v1/outlets/", {"name": "Prensa Latina", "slug": "prensa-latina"}, format="json")
     assert response.status_code == 201
     assert Outlet.objects.filter(slug="prensa-latina").exists()
+
+
+def test_the_last_line_ends_with_the_users_key_which_may_change_and_delete(sample):
+    out = io.StringIO()
+    call_command("create_editor", "dario", stdout=out)
+    key = out.getvalue().strip().splitlines()[-1].split()[-1]
+    assert key == Token.objects.get(user__username="dario").key
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    changed = client.patch("/api/v1/outlets/granma/", {"description": "Organ of the Cuban Communist Party"})
+    assert changed.status_code == 200
+    assert Outlet.objects.get(slug="granma").description == "Organ of the Cuban Communist Party"
+    assert client.delete(f"/api/v1/figures/{sample.figures['oil'].pk}/").status_code == 204
 
 
 def test_create_editor_again_updates_and_keeps_the_token(sample):

@@ -1,6 +1,8 @@
 """Settings come from the environment, with development defaults only under DEBUG."""
 
+import json
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +14,7 @@ PROBE = "import django, json; django.setup(); from django.conf import settings a
 
 
 def run_settings(**env):
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))}
     clean["DJANGO_SETTINGS_MODULE"] = "corpus_api.settings"
     return subprocess.run(  # noqa: S603 - our own interpreter, fixed arguments
         [sys.executable, "-c", PROBE], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True, timeout=60
@@ -54,3 +56,247 @@ def test_sqlite_runs_in_wal_mode():
         mode = cursor.fetchone()[0]
     # The test database is in memory, where SQLite reports "memory"; a file database reports "wal".
     assert mode in {"wal", "memory"}
+
+
+# Production: HTTPS, the deploy check, the shared cache, throttle rates, the pool.
+
+SETTINGS_PROBE = (
+    "import django, json, sys; django.setup(); from django.conf import settings as s; "
+    "print(json.dumps({name: getattr(s, name, None) for name in sys.argv[1:]}, default=str))"
+)
+PRODUCTION = {
+    # Not a real key: made here, as long and as varied as check --deploy asks.
+    "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+    "DJANGO_ALLOWED_HOSTS": "corpus.example.org",
+}
+
+
+def settings_of(*names, **env):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))}
+    clean["DJANGO_SETTINGS_MODULE"] = "corpus_api.settings"
+    return subprocess.run(  # noqa: S603 - our own interpreter, fixed arguments
+        [sys.executable, "-c", SETTINGS_PROBE, *names],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def settings_values(*names, **env):
+    result = settings_of(*names, **env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def check_deploy(**env):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))}
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    result = check_deploy(
+        **PRODUCTION,
+        DATABASE_URL="postgres://corpus@127.0.0.1:5432/corpus",
+        DJANGO_DB_POOL="1",
+        REDIS_URL="redis://127.0.0.1:6379/0",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_check_deploy_names_what_a_deployer_turned_off():
+    result = check_deploy(**PRODUCTION, DJANGO_SECURE_SSL_REDIRECT="0", DJANGO_HSTS_SECONDS="0")
+    assert result.returncode != 0
+    assert "security.W008" in result.stderr  # SECURE_SSL_REDIRECT
+    assert "security.W004" in result.stderr  # SECURE_HSTS_SECONDS
+
+
+HTTPS = (
+    "SECURE_SSL_REDIRECT",
+    "SESSION_COOKIE_SECURE",
+    "CSRF_COOKIE_SECURE",
+    "SECURE_HSTS_SECONDS",
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+    "SECURE_HSTS_PRELOAD",
+    "SECURE_PROXY_SSL_HEADER",
+)
+
+
+def test_https_is_on_without_debug_and_each_part_can_be_turned_off():
+    assert settings_values(*HTTPS, **PRODUCTION) == {
+        "SECURE_SSL_REDIRECT": True,
+        "SESSION_COOKIE_SECURE": True,
+        "CSRF_COOKIE_SECURE": True,
+        "SECURE_HSTS_SECONDS": 31_536_000,
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": True,
+        "SECURE_HSTS_PRELOAD": True,
+        "SECURE_PROXY_SSL_HEADER": ["HTTP_X_FORWARDED_PROTO", "https"],
+    }
+    turned_off = settings_values(
+        *HTTPS,
+        **PRODUCTION,
+        DJANGO_SECURE_SSL_REDIRECT="0",
+        DJANGO_SECURE_COOKIES="0",
+        DJANGO_HSTS_SECONDS="3600",
+        DJANGO_HSTS_INCLUDE_SUBDOMAINS="0",
+        DJANGO_HSTS_PRELOAD="0",
+        DJANGO_SECURE_PROXY_SSL_HEADER="0",
+    )
+    assert turned_off == {
+        "SECURE_SSL_REDIRECT": False,
+        "SESSION_COOKIE_SECURE": False,
+        "CSRF_COOKIE_SECURE": False,
+        "SECURE_HSTS_SECONDS": 3600,
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS": False,
+        "SECURE_HSTS_PRELOAD": False,
+        "SECURE_PROXY_SSL_HEADER": None,
+    }
+
+
+def test_debug_serves_plain_http():
+    values = settings_values(*HTTPS, DJANGO_DEBUG="1")
+    assert not any(values.values()), values
+
+
+def test_the_cache_is_redis_when_redis_url_is_set_and_per_process_otherwise():
+    redis_cache = settings_values("CACHES", **PRODUCTION, REDIS_URL="redis://cache.internal:6379/2")["CACHES"]
+    assert redis_cache["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert redis_cache["default"]["LOCATION"] == "redis://cache.internal:6379/2"
+    assert redis_cache["default"]["KEY_PREFIX"] == "corpus"
+    local = settings_values("CACHES", **PRODUCTION, DJANGO_CACHE_KEY_PREFIX="corpus-staging")["CACHES"]
+    assert local["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert local["default"]["KEY_PREFIX"] == "corpus-staging"
+
+
+def throttle_settings(**env):
+    return settings_values("REST_FRAMEWORK", **PRODUCTION, **env)["REST_FRAMEWORK"]
+
+
+def test_throttle_rates_come_from_the_environment():
+    defaults = throttle_settings()
+    assert defaults["DEFAULT_THROTTLE_RATES"] == {"anon": "120/min", "user": "600/min"}
+    assert defaults["NUM_PROXIES"] == 0
+    assert defaults["DEFAULT_THROTTLE_CLASSES"] == [
+        "articles.api.throttling.AnonRateThrottle",
+        "articles.api.throttling.UserRateThrottle",
+    ]
+    custom = throttle_settings(DJANGO_THROTTLE_ANON="off", DJANGO_THROTTLE_USER="50/second", DJANGO_NUM_PROXIES="1")
+    assert custom["DEFAULT_THROTTLE_RATES"] == {"anon": None, "user": "50/second"}
+    assert custom["NUM_PROXIES"] == 1
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"DJANGO_THROTTLE_ANON": "lots"}, "DJANGO_THROTTLE_ANON"),
+        ({"DJANGO_THROTTLE_USER": "10/fortnight"}, "DJANGO_THROTTLE_USER"),
+        ({"DJANGO_HSTS_SECONDS": "a year"}, "DJANGO_HSTS_SECONDS"),
+        ({"DJANGO_DB_POOL": "1"}, "DJANGO_DB_POOL needs PostgreSQL"),
+        (
+            {
+                "DJANGO_DB_POOL": "1",
+                "DJANGO_DB_POOL_MIN": "5",
+                "DJANGO_DB_POOL_MAX": "2",
+                "DATABASE_URL": "postgres://db/c",
+            },
+            "DJANGO_DB_POOL_MIN",
+        ),
+    ],
+)
+def test_a_bad_value_stops_start_up_naming_the_variable(env, named):
+    result = settings_of("DEBUG", **PRODUCTION, **env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert named in result.stderr
+
+
+def test_the_pool_is_opt_in_and_replaces_persistent_connections():
+    postgres = {"DATABASE_URL": "postgres://corpus@db.internal:5432/corpus"}
+    persistent = settings_values("DATABASES", **PRODUCTION, **postgres, DJANGO_CONN_MAX_AGE="300")["DATABASES"]
+    assert persistent["default"]["CONN_MAX_AGE"] == 300
+    assert persistent["default"]["CONN_HEALTH_CHECKS"] is True
+    assert "pool" not in persistent["default"]["OPTIONS"]
+    pooled = settings_values(
+        "DATABASES", **PRODUCTION, **postgres, DJANGO_DB_POOL="1", DJANGO_DB_POOL_MIN="1", DJANGO_DB_POOL_MAX="8"
+    )["DATABASES"]
+    assert pooled["default"]["CONN_MAX_AGE"] == 0
+    assert pooled["default"]["CONN_HEALTH_CHECKS"] is True
+    assert pooled["default"]["OPTIONS"]["pool"] == {"min_size": 1, "max_size": 8, "timeout": 10}
+    defaults = settings_values("DATABASES", **PRODUCTION, **postgres, DJANGO_DB_POOL="1")["DATABASES"]
+    assert defaults["default"]["OPTIONS"]["pool"] == {"min_size": 2, "max_size": 4, "timeout": 10}
+
+
+# Through the WSGI handler, as gunicorn calls it: the test client would keep one
+# connection across requests, where the handler hands it back after each.
+POOLED_REQUESTS = """
+import json
+from wsgiref.util import setup_testing_defaults
+
+from django.core.wsgi import get_wsgi_application
+
+app = get_wsgi_application()
+from django.db import connection
+
+
+def get(path):
+    environ = {"PATH_INFO": path}
+    setup_testing_defaults(environ)
+    started = []
+    response = app(environ, lambda status, headers: started.append(status))
+    body = b"".join(response)
+    response.close()
+    return started[0], json.loads(body)
+
+
+answers = [get("/api/v1/outlets/") for _ in range(4)]
+stats = connection.pool.get_stats()
+print(json.dumps({
+    "statuses": [status for status, _ in answers],
+    "count": answers[-1][1]["count"],
+    "requests": stats.get("requests_num"),
+    "opened": stats.get("connections_num"),
+    "max": connection.pool.max_size,
+}))
+"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_requests_are_served_through_the_pool_on_postgresql():
+    from django.db import connection
+
+    from articles.models import Outlet
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: set DATABASE_URL=postgres://...")
+    Outlet.objects.create(name="Granma", slug="granma")
+    db = connection.settings_dict
+    url = f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))}
+    env = {
+        **clean,
+        "DJANGO_SETTINGS_MODULE": "corpus_api.settings",
+        "DJANGO_DEBUG": "1",
+        "DATABASE_URL": url,
+        "DJANGO_DB_POOL": "1",
+        "DJANGO_DB_POOL_MIN": "1",
+        "DJANGO_DB_POOL_MAX": "2",
+    }
+    result = subprocess.run(  # noqa: S603 - our own interpreter, fixed arguments
+        [sys.executable, "-c", POOLED_REQUESTS], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    served = json.loads(result.stdout)
+    assert served["statuses"] == ["200 OK"] * 4
+    assert served["count"] == 1
+    # Four requests, each taking a connection from the pool, which never opened more than its maximum.
+    assert served["requests"] == 4
+    assert served["opened"] <= served["max"] == 2
