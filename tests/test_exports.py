@@ -240,3 +240,12 @@ def test_a_method_not_answered_is_a_405_whatever_the_format(editor_client, sampl
     response = editor_client.generic(method, f"{path}?format=csv")
     assert response.status_code == 405
     assert "Allow" in response.headers
+
+
+@pytest.mark.parametrize(
+    "params", [{"format": ""}, {"format": "csv", "page_size": "-5"}, {"format": "csv", "page": "x"}]
+)
+def test_an_empty_format_or_a_bad_page_parameter_of_an_export_is_a_400(api, sample, params):
+    response = api.get("/api/v1/outlets/", params)
+    assert response.status_code == 400
+    assert list(response.json()) == [next(name for name in params if params[name] != "csv")]

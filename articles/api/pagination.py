@@ -17,13 +17,16 @@ class PageSizePagination(PageNumberPagination):
     facet_names: list[str] = []  # set by the schema generator for the view it documents
 
     def paginate_queryset(self, queryset, request, view=None):
-        # Checked before DRF, which reads a page_size it cannot parse as the
-        # default and a page it cannot parse as a 404.
+        self.check_parameters(request)
+        return super().paginate_queryset(queryset, request, view)
+
+    def check_parameters(self, request):
+        """Before DRF, which reads a page_size it cannot parse as the default
+        and a page it cannot parse as a 404; an export, which has no pages, checks them too."""
         for name in (self.page_query_param, self.page_size_query_param):
             value = request.query_params.get(name)
             if value is not None and not (value.isascii() and value.isdigit() and int(value) >= 1):
                 raise ValidationError({name: [f"“{value}” is not a whole number of at least 1."]})
-        return super().paginate_queryset(queryset, request, view)
 
     def get_schema_operation_parameters(self, view):
         parameters = super().get_schema_operation_parameters(view)
