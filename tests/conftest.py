@@ -55,3 +55,9 @@ def reader_client(db):
 @pytest.fixture
 def staff_client(db):
     return client_for(get_user_model().objects.create_superuser("staff", password="not-used-here"))
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # The suite makes many users; the production hasher is slow on purpose.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
