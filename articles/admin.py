@@ -1,9 +1,11 @@
 """The admin as a curation tool: every model searchable and filterable, the
-article page with its mentions and figures inline beside the source text."""
+article page with its mentions and figures inline beside the source text, and
+every record's change history (who, when, why, what) under "History"."""
 
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
+from simple_history.admin import SimpleHistoryAdmin
 
 from . import text
 from .evidence import segments
@@ -15,7 +17,7 @@ admin.site.site_title = "Corpus API"
 admin.site.index_title = "Curate outlets, articles, people, events and figures"
 
 
-class CorpusAdmin(admin.ModelAdmin):
+class CorpusAdmin(SimpleHistoryAdmin):
     # Large lists show "N results" for the filter only, never COUNT(*) of the whole table.
     show_full_result_count = False
 
@@ -137,7 +139,7 @@ class PersonAdmin(FoldedSearchMixin, CorpusAdmin):
                 self.message_user(request, "Choose one of the selected people to keep.", messages.ERROR)
                 return None
             merged = [p.name for p in people if p.pk != survivor.pk]
-            merge_people(survivor, people)
+            merge_people(survivor, people, user=request.user)
             self.message_user(request, f"Merged {', '.join(merged)} into {survivor.name}.", messages.SUCCESS)
             return None
         context = {

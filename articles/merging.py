@@ -1,5 +1,6 @@
 """Merging duplicate people: the survivor takes every mention, participation,
-figure, alias and slug of the duplicates, which are then deleted."""
+figure, alias and slug of the duplicates, which are then deleted. Each record
+the merge touches keeps the merge in its history, with its reason and user."""
 
 from django.db import transaction
 
@@ -17,30 +18,57 @@ def _merged_aliases(survivor: Person, duplicates) -> list[str]:
     return aliases
 
 
+def merge_reason(survivor: Person, duplicates) -> str:
+    merged = ", ".join(f"{dup.slug} ({dup.name})" for dup in duplicates)
+    return f"Merged {merged} into {survivor.slug}"
+
+
 @transaction.atomic
-def merge_people(survivor: Person, duplicates) -> Person:
-    duplicates = [dup for dup in duplicates if dup.pk != survivor.pk]
+def merge_people(survivor: Person, duplicates, *, reason: str | None = None, user=None) -> Person:
+    """Merge `duplicates` into `survivor`; `reason` (by default which slugs
+    merged into which) and `user` go into the history of every record touched."""
+    # Locked, and read afresh: a concurrent edit or merge of any of them waits for this one.
+    ids = {survivor.pk, *(dup.pk for dup in duplicates)}
+    locked = {person.pk: person for person in Person.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
+    survivor = locked[survivor.pk]
+    duplicates = [locked[dup.pk] for dup in duplicates if dup.pk != survivor.pk and dup.pk in locked]
+    reason = reason or merge_reason(survivor, duplicates)
+
+    def recorded(record):
+        """`record`, with the merge as the reason and user of its next history entry."""
+        record._change_reason = reason
+        if user is not None:
+            record._history_user = user
+        return record
+
     for dup in duplicates:
         for mention in PersonMention.objects.filter(person=dup):
             same_span = PersonMention.objects.filter(
                 article_id=mention.article_id, person=survivor, role=mention.role, start=mention.start
             )
             if same_span.exists():
-                mention.delete()  # the survivor already holds this very evidence
+                recorded(mention).delete()  # the survivor already holds this very evidence
             else:
                 mention.person = survivor
-                mention.save()
+                recorded(mention).save()
         for event in dup.events.all():
+            # One history entry for the swap, not one for each of its two steps.
+            event.skip_history_when_saving = True
+            event.participants.remove(dup)
             event.participants.add(survivor)
+            del event.skip_history_when_saving
+            recorded(event).save()
         for figure in Figure.objects.filter(person=dup):
             figure.person = survivor
-            figure.save()
-        PersonFormerSlug.objects.filter(person=dup).update(person=survivor)
-        PersonFormerSlug.objects.create(person=survivor, slug=dup.slug)
+            recorded(figure).save()
+        for former in PersonFormerSlug.objects.filter(person=dup):
+            former.person = survivor
+            recorded(former).save()
+        recorded(PersonFormerSlug(person=survivor, slug=dup.slug)).save()
         if not survivor.description:
             survivor.description = dup.description
     survivor.aliases = _merged_aliases(survivor, duplicates)
     for dup in duplicates:
-        dup.delete()
-    survivor.save()
+        recorded(dup).delete()
+    recorded(survivor).save()
     return survivor

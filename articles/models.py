@@ -7,13 +7,27 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length
-from django.db.models.signals import pre_save
+from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from . import dates, text
 from .evidence import evidence_errors
 from .fulltext import index_of
+
+
+def change_history(searchable=False, **options):
+    """Who changed a record, when, why and to what (django-simple-history).
+
+    A searchable record's folded `search_text` is derived from its other
+    fields, so it is left out; so is PostgreSQL's `search_vector`, which is no
+    model field at all. The reason is free text of any length (see articles.api.history).
+    """
+    excluded = ["search_text"] if searchable else []
+    return HistoricalRecords(
+        excluded_fields=excluded, history_change_reason_field=models.TextField(null=True), **options
+    )
 
 
 class Timestamped(models.Model):
@@ -44,6 +58,7 @@ class Outlet(Timestamped):
     # Folded name and description (see articles.text); kept so search is one
     # indexed column on every database rather than a per-request fold.
     search_text = models.TextField(blank=True, editable=False)
+    history = change_history(searchable=True)
 
     class Meta:
         ordering = ["name", "id"]
@@ -72,6 +87,7 @@ class Person(Timestamped):
     )
     description = models.TextField(blank=True, help_text="Role as the corpus states it.")
     search_text = models.TextField(blank=True, editable=False)
+    history = change_history(searchable=True)
 
     class Meta:
         ordering = ["name", "id"]
@@ -100,6 +116,7 @@ class PersonFormerSlug(models.Model):
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="former_slugs")
     slug = models.SlugField(max_length=100, unique=True)
+    history = change_history()
 
     def __str__(self):
         return f"{self.slug} → {self.person.slug}"
@@ -137,6 +154,7 @@ class Event(Timestamped):
     # stored so date-overlap filters are an indexed comparison.
     last_day = models.DateField(editable=False, db_index=True)
     search_text = models.TextField(blank=True, editable=False)
+    history = change_history(searchable=True, m2m_fields=[participants])
 
     class Meta:
         ordering = ["start", "id"]
@@ -197,6 +215,7 @@ class Article(Timestamped):
     people = models.ManyToManyField(Person, through="PersonMention", related_name="articles", blank=True)
     events = models.ManyToManyField(Event, through="EventMention", related_name="articles", blank=True)
     search_text = models.TextField(blank=True, editable=False)
+    history = change_history(searchable=True)
 
     class Meta:
         ordering = [F("published").desc(nulls_last=True), "id"]
@@ -265,6 +284,7 @@ class PersonMention(Evidence):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="person_mentions")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="mentions")
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.MENTIONED)
+    history = change_history()
 
     class Meta(Evidence.Meta):
         ordering = ["article", "start", "id"]
@@ -280,6 +300,7 @@ class PersonMention(Evidence):
 class EventMention(Evidence):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="event_mentions")
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="mentions")
+    history = change_history()
 
     class Meta(Evidence.Meta):
         ordering = ["article", "start", "id"]
@@ -316,6 +337,7 @@ class Figure(Evidence):
     event = models.ForeignKey(Event, null=True, blank=True, on_delete=models.SET_NULL, related_name="figures")
     person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="figures")
     search_text = models.TextField(blank=True, editable=False)
+    history = change_history(searchable=True)
 
     class Meta(Evidence.Meta):
         ordering = ["article", "start", "id"]
@@ -370,3 +392,17 @@ def fold_loaded_records(sender, instance, raw=False, **kwargs):
     fixture never carries a stale or missing one into the index."""
     if raw and sender in SEARCHABLE:
         instance.search_text = instance.search_document()
+
+
+@receiver(post_save)
+def record_loaded_records(sender, instance, raw=False, **kwargs):
+    """Fixtures load without the history entry a save records. Record one
+    when a load creates or changes a record, and none when it loads the same
+    values again, so the history stays true and a first change has a baseline."""
+    if not raw or not hasattr(sender._meta, "simple_history_manager_attribute"):
+        return
+    latest = instance.history.first()
+    exists = latest is not None and latest.history_type != "-"
+    if exists and all(getattr(latest, f.attname) == getattr(instance, f.attname) for f in latest.tracked_fields):
+        return
+    sender.history.bulk_history_create([instance], update=exists, default_change_reason="Loaded from a fixture")

@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 
-from articles.models import Article, Figure, Person, PersonMention
+from articles.models import Article, Event, EventMention, Figure, Outlet, Person, PersonMention
 from articles.permissions import ensure_editors_group
 
 from .factories import span
@@ -24,6 +24,19 @@ def test_every_changelist_opens_with_filters_and_search(admin_client_editor, cor
     response = admin_client_editor.get(f"/admin/articles/{model}/", {"q": "cuba"})
     assert response.status_code == 200
     assert b'id="changelist-search"' in response.content
+
+
+@pytest.mark.parametrize(
+    "model", [Outlet, Article, Person, Event, Figure, PersonMention, EventMention], ids=lambda m: m._meta.model_name
+)
+def test_every_record_has_a_history_page_showing_the_change(admin_client_editor, corpus, model):
+    record = model.objects.order_by("pk").first()
+    record._change_reason = "Checked against the source"
+    record.save()
+    response = admin_client_editor.get(f"/admin/articles/{model._meta.model_name}/{record.pk}/history/")
+    assert response.status_code == 200
+    assert b"Checked against the source" in response.content
+    assert b"Loaded from a fixture" in response.content
 
 
 @pytest.mark.parametrize(("term", "slug"), [("chavez", "hugo-chavez"), ("rodrigues", "delcy-rodriguez")])

@@ -4,10 +4,12 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, transaction
 from rest_framework import permissions, renderers, serializers, viewsets
 from rest_framework.response import Response
+from rest_framework.utils import model_meta
 
 from . import conditional, facets, shaping
 from .exports import CSVRenderer, ExportRenderer, FormatNegotiation
 from .fields import STRICT_FIELD_MAPPING
+from .history import HistoryMixin, change_reason
 from .parsers import StrictJSONParser
 
 WRITE_METHODS = {"PUT", "PATCH", "DELETE"}
@@ -42,6 +44,10 @@ class CorpusSerializer(ShapedSerializer, serializers.ModelSerializer):
 
     A key the resource does not accept is an error rather than ignored: a
     misspelt field name would otherwise look like a successful change.
+
+    A write's `X-Change-Reason` rides on the instance as `_change_reason`,
+    where django-simple-history finds it when it records the save (and any
+    many-to-many change after it).
     """
 
     serializer_field_mapping = STRICT_FIELD_MAPPING
@@ -64,6 +70,36 @@ class CorpusSerializer(ShapedSerializer, serializers.ModelSerializer):
                 problems[key] = ["This field is read-only; leave it out of the request."]
         return problems
 
+    def create(self, validated_data):
+        # ModelSerializer.create, but with the reason set before the first save.
+        serializers.raise_errors_on_nested_writes("create", self, validated_data)
+        to_many = self._pop_to_many(validated_data)
+        instance = self.Meta.model(**validated_data)
+        instance._change_reason = change_reason(self.context.get("request"))
+        instance.save(force_insert=True)
+        for name, value in to_many.items():
+            getattr(instance, name).set(value)
+        return instance
+
+    def update(self, instance, validated_data):
+        instance._change_reason = change_reason(self.context.get("request"))
+        # Many-to-many first and unrecorded, so the save records them with the fields as one change.
+        instance.skip_history_when_saving = True
+        try:
+            for name, value in self._pop_to_many(validated_data).items():
+                getattr(instance, name).set(value)
+        finally:
+            del instance.skip_history_when_saving
+        return super().update(instance, validated_data)
+
+    def _pop_to_many(self, validated_data) -> dict:
+        relations = model_meta.get_field_info(self.Meta.model).relations
+        return {
+            name: validated_data.pop(name)
+            for name, info in relations.items()
+            if info.to_many and name in validated_data
+        }
+
     def validate(self, attrs):
         attrs = super().validate(attrs)
         candidate = self._candidate(attrs)
@@ -84,7 +120,7 @@ class CorpusSerializer(ShapedSerializer, serializers.ModelSerializer):
         return candidate
 
 
-class CorpusViewSet(viewsets.ModelViewSet):
+class CorpusViewSet(HistoryMixin, viewsets.ModelViewSet):
     """Reads for everyone, writes for users with the model's permissions.
 
     A subclass names `queryset`, `serializer_class` and `filterset_class`;
@@ -194,6 +230,7 @@ class CorpusViewSet(viewsets.ModelViewSet):
             serializer.save()
 
     def perform_destroy(self, instance):
+        instance._change_reason = change_reason(self.request)
         with transaction.atomic():
             instance.delete()
 

@@ -54,6 +54,32 @@ def shaping_parameters(names: list[str]) -> list[OpenApiParameter]:
     ]
 
 
+def error_statuses(method: str, detail: bool) -> list[int]:
+    """Every error status an operation on the corpus can answer; `detail`: on one record."""
+    writes = method not in permissions.SAFE_METHODS
+    statuses = [400]
+    if writes:
+        statuses += [401, 403]
+    if detail:
+        statuses.append(404)
+    statuses.append(406)
+    if writes:
+        statuses.append(409)
+    if writes and detail:
+        statuses.append(412)
+    if method in ("POST", "PUT", "PATCH"):
+        statuses.append(415)
+    return [*statuses, 429, 503]
+
+
+def error_responses(method: str, detail: bool) -> dict:
+    """The error responses of `error_statuses`, e.g. for an operation that lists its own responses."""
+    return {
+        status: OpenApiResponse(ERROR, description=ERROR_DESCRIPTIONS[status])
+        for status in error_statuses(method, detail)
+    }
+
+
 class CorpusAutoSchema(AutoSchema):
     def _is_corpus_view(self):
         from .base import CorpusViewSet
@@ -63,11 +89,18 @@ class CorpusAutoSchema(AutoSchema):
     def get_override_parameters(self):
         parameters = super().get_override_parameters()
         if self._is_corpus_view() and self.method == "GET":
-            names = list(self._get_serializer().fields)
-            # Before the view's own, which override them by name.
-            parameters = [*shaping_parameters(names), *parameters]
+            from .base import ShapedSerializer
+
+            serializer = self._get_serializer()
+            if isinstance(serializer, ShapedSerializer):  # not, e.g., a record's history
+                # Before the view's own, which override them by name.
+                parameters = [*shaping_parameters(list(serializer.fields)), *parameters]
             if self._is_list_view() and getattr(self.view, "action", None) == "list":
                 parameters += facets.parameters(self.view)
+        if self._is_corpus_view() and self.method not in permissions.SAFE_METHODS:
+            from .history import reason_parameter
+
+            parameters = [reason_parameter(), *parameters]
         if self._is_corpus_view():
             parameters += self._precondition_parameters()
         return parameters
@@ -116,26 +149,9 @@ class CorpusAutoSchema(AutoSchema):
         responses = {success: None if self.method == "DELETE" else serializer}
         if self._is_detail_read():
             responses[304] = OpenApiResponse(description="Not modified: `If-None-Match` holds the current ETag.")
-        for status in self._error_statuses(is_list=self._is_list_view(serializer)):
-            responses[status] = OpenApiResponse(ERROR, description=ERROR_DESCRIPTIONS[status])
+        detail = not self._is_list_view(serializer) and self.method != "POST"
+        responses.update(error_responses(self.method, detail))
         return responses
-
-    def _error_statuses(self, is_list):
-        writes = self.method not in permissions.SAFE_METHODS
-        detail = not is_list and self.method != "POST"
-        statuses = [400]
-        if writes:
-            statuses += [401, 403]
-        if detail:
-            statuses.append(404)
-        statuses.append(406)
-        if writes:
-            statuses.append(409)
-        if writes and detail:
-            statuses.append(412)
-        if self.method in ("POST", "PUT", "PATCH"):
-            statuses.append(415)
-        return [*statuses, 429, 503]
 
     def _is_detail_read(self):
         return self.method == "GET" and getattr(self.view, "action", None) == "retrieve"

@@ -69,7 +69,7 @@ def test_editor_adds_a_figure_a_wrong_offset_is_refused_the_right_one_is_highlig
     expect(page.locator('.evidence-body mark[title*="figure Venezuelan oil to Cuba"]')).to_have_text(good["quote"])
 
 
-def test_editor_merges_two_people_and_the_mentions_move(editor_page, live_server, sample):
+def test_editor_merges_two_people_the_mentions_move_and_the_history_shows_it(editor_page, live_server, sample):
     page = editor_page
     copy = sample.articles["copy"]
     duplicate = Person.objects.create(name="Hugo Chavez Frias", slug="hugo-chavez-frias")
@@ -88,3 +88,10 @@ def test_editor_merges_two_people_and_the_mentions_move(editor_page, live_server
     body = api_json(page, f"{live_server.url}/api/v1/people/hugo-chavez-frias/")
     assert body["slug"] == "hugo-chavez"
     assert "Hugo Chávez" in {m["quote"] for m in body["mentions"] if m["article"]["id"] == copy.pk}
+
+    page.goto(f"{live_server.url}/admin/articles/person/{survivor.pk}/change/")
+    page.click("a.historylink")
+    newest = page.locator("#change-history tbody tr").first
+    expect(newest).to_contain_text("Merged hugo-chavez-frias (Hugo Chavez Frias) into hugo-chavez")
+    expect(newest).to_contain_text("curator")
+    expect(newest).to_contain_text("Hugo Chavez Frias")  # the aliases it gained

@@ -1,0 +1,157 @@
+"""Change history through the API: `<resource>/<key>/history/` says who
+changed a record, when, why and what; a write's `X-Change-Reason` header is
+the why. The history itself is django-simple-history's (articles.models)."""
+
+import contextlib
+
+from django.db.models import Q
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import renderers, serializers
+from rest_framework.decorators import action
+from simple_history.models import HistoricalRecords
+from simple_history.utils import get_m2m_reverse_field_name
+
+from .schema import error_responses
+
+REASON_HEADER = "X-Change-Reason"
+TYPES = {"+": "created", "~": "changed", "-": "deleted"}
+# Never worth a line: the id never changes and the timestamps change on every save.
+UNREPORTED = {"id", "created", "modified"}
+NEWEST_FIRST = ("-history_date", "-history_id")
+
+
+def change_reason(request) -> str | None:
+    """The write's `X-Change-Reason`, as text, or None without one.
+
+    WSGI hands a header over as Latin-1; a client sending UTF-8 (a reason
+    naming "Chávez") gets it back as written. Control characters, NUL among
+    them, are dropped: they cannot be stored on PostgreSQL and mean nothing here.
+    """
+    value = request.headers.get(REASON_HEADER, "") if request is not None else ""
+    with contextlib.suppress(UnicodeError):
+        value = value.encode("latin-1").decode("utf-8")
+    value = "".join(ch for ch in value if ch.isprintable()).strip()
+    return value or None
+
+
+def reason_parameter() -> OpenApiParameter:
+    return OpenApiParameter(
+        REASON_HEADER,
+        OpenApiTypes.STR,
+        location=OpenApiParameter.HEADER,
+        description="Why this change is made; the record's history keeps it as the change's reason.",
+    )
+
+
+class ChangeSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    old = serializers.JSONField(allow_null=True, help_text="The value before; null when the record was created.")
+    new = serializers.JSONField(allow_null=True)
+
+
+class HistoryEntrySerializer(serializers.Serializer):
+    query_needs: dict = {}  # see ShapedSerializer; the history view fetches its own records
+
+    id = serializers.IntegerField(help_text="The history entry's id.")
+    date = serializers.DateTimeField()
+    user = serializers.CharField(allow_null=True, help_text="Who made the change; null when not signed in or deleted.")
+    type = serializers.ChoiceField(choices=list(TYPES.values()))
+    reason = serializers.CharField(allow_null=True, help_text=f"The `{REASON_HEADER}` given with the write, if any.")
+    changes = ChangeSerializer(
+        many=True,
+        help_text="Each field whose value this change set. A creation lists the fields it filled; the first "
+        "change recorded of a record older than its history lists none, as the values before it are unknown.",
+    )
+
+
+def _record_before(record):
+    """The entry just older than `record` in its record's history, or None."""
+    pk = record.instance_type._meta.pk.attname
+    older = Q(history_date__lt=record.history_date) | Q(
+        history_date=record.history_date, history_id__lt=record.history_id
+    )
+    return type(record).objects.filter(older, **{pk: getattr(record, pk)}).order_by(*NEWEST_FIRST).first()
+
+
+def _many_to_many(history_model, records) -> dict:
+    """{(entry id, field name): sorted related ids} for the entries' m2m snapshots, one query per field."""
+    snapshots = {
+        (record.history_id, field.name): [] for record in records for field in history_model._history_m2m_fields
+    }
+    for field in history_model._history_m2m_fields:
+        target = f"{get_m2m_reverse_field_name(field)}_id"
+        rows = HistoricalRecords.m2m_models[field].objects.filter(history__in=[r.history_id for r in records])
+        for history_id, related_id in rows.order_by(target).values_list("history_id", target):
+            snapshots[history_id, field.name].append(related_id)
+    return snapshots
+
+
+def _values(record, snapshots) -> dict:
+    values = {
+        field.name: getattr(record, field.attname) for field in record.tracked_fields if field.name not in UNREPORTED
+    }
+    for field in record._history_m2m_fields:
+        values[field.name] = snapshots[record.history_id, field.name]
+    return values
+
+
+def _changes(record, previous, snapshots) -> list[dict]:
+    new = _values(record, snapshots)
+    if record.history_type == "+":
+        return [
+            {"field": name, "old": None, "new": value} for name, value in new.items() if value not in (None, "", [])
+        ]
+    if previous is None:
+        return []
+    old = _values(previous, snapshots)
+    return [{"field": name, "old": old[name], "new": value} for name, value in new.items() if old[name] != value]
+
+
+def entries(records: list) -> list[dict]:
+    """The entries of one record's history, newest first, each with what it changed.
+
+    Each entry's predecessor is the next one in the list; only the last needs
+    a query, so a page costs the same whatever its size.
+    """
+    if not records:
+        return []
+    chain = [*records, _record_before(records[-1])]
+    snapshots = _many_to_many(type(records[0]), [r for r in chain if r is not None])
+    return [
+        {
+            "id": record.history_id,
+            "date": record.history_date,
+            "user": record.history_user.get_username() if record.history_user else None,
+            "type": TYPES[record.history_type],
+            "reason": record.history_change_reason,
+            "changes": _changes(record, previous, snapshots),
+        }
+        for record, previous in zip(records, chain[1:], strict=True)
+    ]
+
+
+class HistoryMixin:
+    """`history/` on every record of a viewset."""
+
+    @extend_schema(
+        summary="The record's change history",
+        description="Who changed the record, when, why (the change's `X-Change-Reason`) and each field's old and "
+        "new value, newest first. A slug merged into another record shows the history of that record.",
+        filters=False,
+        # The operation's own responses replace those CorpusAutoSchema adds; so the errors are listed here.
+        responses={200: HistoryEntrySerializer(many=True), **error_responses("GET", detail=True)},
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        serializer_class=HistoryEntrySerializer,
+        detail_serializer_class=None,
+        filter_backends=[],
+        renderer_classes=[renderers.JSONRenderer, renderers.BrowsableAPIRenderer],  # no export of a history
+    )
+    def history(self, request, *args, **kwargs):
+        record = self.get_object()
+        page = self.paginate_queryset(record.history.select_related("history_user").order_by(*NEWEST_FIRST))
+        serializer = self.get_serializer(entries(page), many=True)
+        return self.get_paginated_response(serializer.data)

@@ -1,0 +1,184 @@
+"""Change history through the API and the admin: every resource through the
+generic history tests, with the payloads of its API tests, plus what is its own."""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from articles.models import Article, Event, EventMention, Figure, Outlet, Person, PersonMention
+from articles.permissions import ensure_editors_group
+
+from . import test_api_resources as resources
+from .factories import span
+from .history_mixins import HistoryTests, changes_of, with_reason
+
+
+class TestOutletHistory(HistoryTests):
+    resource = "outlets"
+    model = Outlet
+    key = "slug"
+    create_payload = resources.TestOutlets.create_payload
+    update_payload = resources.TestOutlets.update_payload
+
+
+class TestArticleHistory(HistoryTests):
+    resource = "articles"
+    model = Article
+    create_payload = resources.TestArticles.create_payload
+    update_payload = resources.TestArticles.update_payload
+
+
+class TestPersonHistory(HistoryTests):
+    resource = "people"
+    model = Person
+    key = "slug"
+    create_payload = resources.TestPeople.create_payload
+    update_payload = resources.TestPeople.update_payload
+
+
+class TestEventHistory(HistoryTests):
+    resource = "events"
+    model = Event
+    key = "slug"
+    create_payload = resources.TestEvents.create_payload
+    update_payload = resources.TestEvents.update_payload
+
+    def test_participants_are_part_of_the_history(self, editor_client, api, sample):
+        chavez, castro, rodriguez = (sample.people[name] for name in ("chavez", "castro", "rodriguez"))
+        response = editor_client.patch(
+            "/api/v1/events/havana-1994/",
+            {"participants": ["hugo-chavez", "delcy-rodriguez"]},
+            format="json",
+            **with_reason("Castro was not there"),
+        )
+        assert response.status_code == 200
+        entries = api.get("/api/v1/events/havana-1994/history/").json()["results"]
+        changed = [e for e in entries if "participants" in changes_of(e)]
+        assert changed[0]["reason"] == "Castro was not there"
+        old, new = changes_of(changed[0])["participants"]
+        assert (sorted(old), sorted(new)) == (sorted([chavez.pk, castro.pk]), sorted([chavez.pk, rodriguez.pk]))
+
+
+class TestFigureHistory(HistoryTests):
+    resource = "figures"
+    model = Figure
+    create_payload = resources.TestFigures.create_payload
+    update_payload = resources.TestFigures.update_payload
+
+
+class TestPersonMentionHistory(HistoryTests):
+    resource = "person-mentions"
+    model = PersonMention
+    create_payload = resources.TestPersonMentions.create_payload
+    update_payload = resources.TestPersonMentions.update_payload
+
+
+class TestEventMentionHistory(HistoryTests):
+    resource = "event-mentions"
+    model = EventMention
+    create_payload = resources.TestEventMentions.create_payload
+    update_payload = resources.TestEventMentions.update_payload
+
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("sent", "kept"),
+    [
+        ("Corrected Chávez".encode().decode("latin-1"), "Corrected Chávez"),  # UTF-8, as WSGI hands it over
+        ("  tab\tand NUL\x00 dropped ", "taband NUL dropped"),
+        ("x" * 2000, "x" * 2000),
+        ("   ", None),
+    ],
+)
+def test_the_reason_is_kept_as_written(editor_client, api, sample, sent, kept):
+    response = editor_client.patch("/api/v1/people/fidel-castro/", {"description": "Cuban leader"}, **with_reason(sent))
+    assert response.status_code == 200
+    assert api.get("/api/v1/people/fidel-castro/history/").json()["results"][0]["reason"] == kept
+
+
+def test_history_takes_no_export_format(api, sample):
+    response = api.get("/api/v1/people/fidel-castro/history/", {"format": "csv"})
+    assert response.status_code == 400
+    assert "format" in response.json()
+
+
+@pytest.fixture
+def curator(client, db):
+    user = get_user_model().objects.create_user("curator", password="curate-me-now", is_staff=True)
+    user.groups.add(ensure_editors_group())
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def merged(curator, sample):
+    """Hugo Chavez Frias, mentioned once and at one event, merged in the admin into Hugo Chávez."""
+    copy = sample.articles["copy"]
+    duplicate = Person.objects.create(name="Hugo Chavez Frias", slug="hugo-chavez-frias")
+    mention = PersonMention.objects.create(article=copy, person=duplicate, **span(copy, "Hugo Chávez"))
+    sample.events["attack"].participants.add(duplicate)
+    survivor = sample.people["chavez"]
+    selected = {"action": "merge", "_selected_action": [survivor.pk, duplicate.pk], "survivor": survivor.pk}
+    assert curator.post("/admin/articles/person/", selected).status_code == 302
+    return survivor, duplicate, mention
+
+
+MERGE_REASON = "Merged hugo-chavez-frias (Hugo Chavez Frias) into hugo-chavez"
+
+
+def test_merge_is_in_the_survivors_history_under_the_old_slug_too(api, merged):
+    survivor, duplicate, _ = merged
+    response = api.get("/api/v1/people/hugo-chavez-frias/history/")
+    assert response.status_code == 200
+    newest = response.json()["results"][0]
+    assert (newest["type"], newest["user"], newest["reason"]) == ("changed", "curator", MERGE_REASON)
+    old_aliases, new_aliases = changes_of(newest)["aliases"]
+    assert "Hugo Chavez Frias" in new_aliases and "Hugo Chavez Frias" not in old_aliases
+    assert api.get("/api/v1/people/hugo-chavez/history/").json() == response.json()
+
+
+def test_merge_is_in_the_history_of_what_it_moved(api, merged, sample):
+    survivor, duplicate, mention = merged
+    moved = api.get(f"/api/v1/person-mentions/{mention.pk}/history/").json()["results"][0]
+    assert (moved["user"], moved["reason"]) == ("curator", MERGE_REASON)
+    assert changes_of(moved)["person"] == (duplicate.pk, survivor.pk)
+    event = api.get("/api/v1/events/attack-2026/history/").json()["results"][0]
+    assert event["reason"] == MERGE_REASON
+    old, new = changes_of(event)["participants"]
+    rodriguez = sample.people["rodriguez"].pk
+    assert (sorted(old), sorted(new)) == (sorted([rodriguez, duplicate.pk]), sorted([rodriguez, survivor.pk]))
+
+
+def test_merged_duplicate_is_deleted_with_the_merge_as_its_reason(curator, merged):
+    _, duplicate, _ = merged
+    page = curator.get(f"/admin/articles/person/{duplicate.pk}/history/")
+    assert page.status_code == 200
+    newest = list(page.context["page_obj"])[0]
+    assert (newest.history_type, newest.history_change_reason, newest.history_user.username) == (
+        "-",
+        MERGE_REASON,
+        "curator",
+    )
+
+
+def test_admin_history_page_shows_who_changed_what_and_why(curator, editor_client, sample):
+    person = sample.people["castro"]
+    editor_client.patch("/api/v1/people/fidel-castro/", {"description": "Cuban leader"}, **with_reason("Per Granma"))
+    page = curator.get(f"/admin/articles/person/{person.pk}/history/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Per Granma" in html
+    assert "editor" in html
+    assert "Cuban leader" in html  # the change's new value
+
+
+def test_a_loaded_records_first_change_is_compared_with_what_was_loaded(corpus, editor_client, api):
+    before = api.get("/api/v1/people/hugo-chavez/").json()["description"]
+    response = editor_client.patch(
+        "/api/v1/people/hugo-chavez/", {"description": "President of Venezuela"}, **with_reason("Shorter")
+    )
+    assert response.status_code == 200
+    newest, loaded = api.get("/api/v1/people/hugo-chavez/history/").json()["results"]
+    assert changes_of(newest) == {"description": (before, "President of Venezuela")}
+    assert (loaded["type"], loaded["reason"]) == ("created", "Loaded from a fixture")
