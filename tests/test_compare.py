@@ -131,3 +131,11 @@ def test_compare_exports_csv(api, disagreeing):
         ["Granma", "35000", "about 35,000 barrels of oil per day"],
         ["teleSUR English", "53000", "53,000 barrels of oil per day"],
     ]
+
+
+def test_the_schema_documents_the_errors_of_compare(api):
+    # compare lists its own responses, so they must name its errors too (a bad filter is a 400).
+    schema = api.get("/api/schema/", {"format": "json"}).json()
+    responses = schema["paths"]["/api/v1/figures/compare/"]["get"]["responses"]
+    assert {"200", "400"} <= set(responses)
+    assert api.get("/api/v1/figures/compare/", {"value_min": "abc"}).status_code == 400

@@ -17,6 +17,7 @@ from . import serializers
 from .base import CorpusViewSet, count_of
 from .exports import JSONLDRenderer
 from .jsonld import NewsArticleJsonLd
+from .schema import error_responses
 
 
 class NewsArticleRenderer(JSONLDRenderer):
@@ -107,11 +108,14 @@ class FigureViewSet(CorpusViewSet):
                 description="Comma-separated keys to leave out of each result.",
             ),
         ],
-        responses=PolymorphicProxySerializer(
-            component_name="Comparison",
-            serializers=[serializers.FigureComparisonSerializer, serializers.MetricListSerializer],
-            resource_type_field_name=None,
-        ),
+        responses={
+            200: PolymorphicProxySerializer(
+                component_name="Comparison",
+                serializers=[serializers.FigureComparisonSerializer, serializers.MetricListSerializer],
+                resource_type_field_name=None,
+            ),
+            **error_responses("GET", detail=False),
+        },
     )
     @action(detail=False, methods=["get"])
     def compare(self, request):
