@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 import schemathesis
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.core.signals import request_finished
+from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 
@@ -66,6 +67,16 @@ def report(request):
     for role, operations in OPERATIONS.items():
         reporter.write_line(f"schemathesis {role}: {len(operations)} operations, {CASES[role]} cases")
     reporter.write_line(f"schemathesis: {time.monotonic() - started:.0f}s")
+
+
+@pytest.fixture(autouse=True)
+def keep_the_test_connection():
+    """As Django's test client does: the app is called through WSGI here, and
+    at the end of each request Django would close the connection holding the
+    test's transaction (on PostgreSQL; SQLite's in-memory one stays open)."""
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
