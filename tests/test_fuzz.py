@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import schemathesis
 from django.contrib.auth import get_user_model
-from django.core.signals import request_finished
+from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
@@ -72,11 +72,14 @@ def report(request):
 @pytest.fixture(autouse=True)
 def keep_the_test_connection():
     """As Django's test client does: the app is called through WSGI here, and
-    at the end of each request Django would close the connection holding the
-    test's transaction (on PostgreSQL; SQLite's in-memory one stays open)."""
-    request_finished.disconnect(close_old_connections)
+    at the start and end of each request Django would close the connection
+    that holds the test's transaction (on PostgreSQL; SQLite's in-memory
+    database stays open)."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
     yield
-    request_finished.connect(close_old_connections)
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
 
 
 @pytest.fixture
