@@ -6,11 +6,9 @@ Select with `-m fuzz`; FUZZ_EXAMPLES raises (or lowers) the examples per
 operation of the fuzzing phase.
 """
 
-import json
 import os
 import time
 from collections import Counter
-from pathlib import Path
 
 import pytest
 import schemathesis
@@ -43,14 +41,6 @@ CONFIG = schemathesis.Config.from_dict(
     }
 )
 schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application, config=CONFIG)
-
-# Path keys that exist in the fixture corpus, so that detail reads and writes
-# reach real records and not only 404s.
-_CORPUS = json.loads((Path(__file__).resolve().parent.parent / "fixtures" / "corpus.json").read_text())
-KNOWN_KEYS = {
-    "slug": sorted({row["fields"]["slug"] for row in _CORPUS if "slug" in row["fields"]})[:40],
-    "id": sorted({row["pk"] for row in _CORPUS}),
-}
 
 CASES: Counter = Counter()
 OPERATIONS: dict[str, set] = {"anonymous": set(), "editor": set()}
