@@ -29,8 +29,3 @@ def summaries(figures):
         )
         .order_by("-outlet_count", "-figure_count", "metric", "unit")
     )
-
-
-def unknown_metrics(metrics: list[str]) -> list[str]:
-    known = set(Figure.objects.filter(metric__in=metrics).values_list("metric", flat=True).distinct())
-    return [metric for metric in metrics if metric not in known]

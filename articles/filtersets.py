@@ -2,7 +2,8 @@
 
 Repeating a parameter means OR (`person=a&person=b`); different parameters
 combine with AND. Slug filters have `_id` twins. A value that does not parse
-is a 400 naming the parameter, never an ignored filter.
+is a 400 naming the parameter, never an ignored filter; a slug or id that
+names no record matches nothing.
 """
 
 import django_filters as filters
@@ -54,14 +55,56 @@ class MultiValueCharFilter(filters.MultipleChoiceFilter):
     field_class = MultipleCharField
 
 
+class RecordsField(forms.MultipleChoiceField):
+    """Repeatable keys (slugs, or ids), cleaned into the queryset of the records they name."""
+
+    def __init__(self, *args, queryset, to_field_name="pk", **kwargs):
+        self.queryset = queryset
+        self.to_field_name = to_field_name
+        super().__init__(*args, **kwargs)
+
+    def valid_value(self, value):
+        return True
+
+    def clean(self, value):
+        keys = super().clean(value)
+        if not keys:
+            return None
+        if self.to_field_name == "pk":
+            try:
+                keys = [int(key) for key in keys]
+            except ValueError as exc:
+                raise forms.ValidationError("Give whole-number ids.", code="invalid") from exc
+            keys = [key for key in keys if -(2**63) <= key < 2**63]  # no record has any other id
+        return self.queryset.filter(**{f"{self.to_field_name}__in": keys})
+
+
+class RelatedFilter(filters.MultipleChoiceFilter):
+    """Records related to any of the named ones (repeat the parameter for OR).
+
+    The value (and a `method=`'s) is the lazy queryset of the named records.
+    A key that names no record matches nothing, like any other filter value
+    that matches nothing: which records exist is not something a client (or
+    the schema) can know in advance. A malformed id is a 400.
+    """
+
+    field_class = RecordsField
+
+    def filter(self, qs, value):
+        if value is None:
+            return qs
+        qs = qs.filter(**{f"{self.field_name}__in": value})
+        return qs.distinct() if self.distinct else qs
+
+
 def slug_filter(field_name, queryset, **kwargs):
     return extend_schema_field(OpenApiTypes.STR)(
-        filters.ModelMultipleChoiceFilter(field_name=field_name, to_field_name="slug", queryset=queryset, **kwargs)
+        RelatedFilter(field_name=field_name, to_field_name="slug", queryset=queryset, **kwargs)
     )
 
 
 def id_filter(field_name, queryset, **kwargs):
-    return filters.ModelMultipleChoiceFilter(field_name=field_name, queryset=queryset, **kwargs)
+    return extend_schema_field(OpenApiTypes.INT)(RelatedFilter(field_name=field_name, queryset=queryset, **kwargs))
 
 
 class StableOrderingFilter(filters.OrderingFilter):
@@ -95,6 +138,9 @@ class SearchFilter(filters.CharFilter):
     field_class = SearchField
 
 
+TYPED_FILTERS = (filters.DateFilter, filters.NumberFilter, StrictBooleanFilter)
+
+
 class CorpusFilterSet(filters.FilterSet):
     """Shared by every resource: full-text search, ranked by relevance.
 
@@ -111,6 +157,16 @@ class CorpusFilterSet(filters.FilterSet):
             'match; words of two letters or more match word starts; "quoted words" match as a phrase.'
         ),
     )
+
+    def is_valid(self):
+        valid = super().is_valid()
+        # django-filter ignores an empty value; for a date, number or boolean
+        # it is no such value, and a 400 like any other that does not parse.
+        for name, filter_ in self.filters.items():
+            if isinstance(filter_, TYPED_FILTERS) and self.data.get(name) == "":
+                self.form.add_error(name, "Give a value, or leave the parameter out.")
+                valid = False
+        return valid
 
     def filter_search(self, queryset, name, value):
         if value is None:
@@ -134,13 +190,13 @@ class OutletFilterSet(CorpusFilterSet):
 
 
 class ArticleFilterSet(CorpusFilterSet):
-    outlet = slug_filter("outlet__slug", Outlet.objects.all())
+    outlet = slug_filter("outlet", Outlet.objects.all())
     outlet_id = id_filter("outlet", Outlet.objects.all())
-    author = slug_filter("person_mentions__person__slug", Person.objects.all(), method="filter_author")
+    author = slug_filter("person_mentions__person", Person.objects.all(), method="filter_author")
     author_id = id_filter("person_mentions__person", Person.objects.all(), method="filter_author")
-    person = slug_filter("person_mentions__person__slug", Person.objects.all(), method="filter_person")
+    person = slug_filter("person_mentions__person", Person.objects.all(), method="filter_person")
     person_id = id_filter("person_mentions__person", Person.objects.all(), method="filter_person")
-    event = slug_filter("event_mentions__event__slug", Event.objects.all(), method="filter_event")
+    event = slug_filter("event_mentions__event", Event.objects.all(), method="filter_event")
     event_id = id_filter("event_mentions__event", Event.objects.all(), method="filter_event")
     published_after = filters.DateFilter(
         field_name="published",
@@ -173,19 +229,19 @@ class ArticleFilterSet(CorpusFilterSet):
         return queryset.filter(pk__in=mentions.values("article_id"))
 
     def filter_author(self, queryset, name, value):
-        if not value:
+        if value is None:
             return queryset
         return self._mentioning(
             queryset, PersonMention.objects.filter(person__in=value, role=PersonMention.Role.AUTHOR)
         )
 
     def filter_person(self, queryset, name, value):
-        if not value:
+        if value is None:
             return queryset
         return self._mentioning(queryset, PersonMention.objects.filter(person__in=value))
 
     def filter_event(self, queryset, name, value):
-        if not value:
+        if value is None:
             return queryset
         return self._mentioning(queryset, EventMention.objects.filter(event__in=value))
 
@@ -206,7 +262,7 @@ class PersonFilterSet(CorpusFilterSet):
         field_name="mentions__role", choices=PersonMention.Role.choices, method="filter_role"
     )
     article = id_filter("mentions__article", Article.objects.all(), method="filter_article")
-    outlet = slug_filter("mentions__article__outlet__slug", Outlet.objects.all(), method="filter_outlet")
+    outlet = slug_filter("mentions__article__outlet", Outlet.objects.all(), method="filter_outlet")
     outlet_id = id_filter("mentions__article__outlet", Outlet.objects.all(), method="filter_outlet")
     ordering = StableOrderingFilter(fields=("name", "slug", "article_count", "id"))
 
@@ -225,17 +281,17 @@ class PersonFilterSet(CorpusFilterSet):
         return queryset.filter(pk__in=mentions.values("person_id"))
 
     def filter_role(self, queryset, name, value):
-        if not value:
+        if value is None:
             return queryset
         return self._mentioned(queryset, PersonMention.objects.filter(role__in=value))
 
     def filter_article(self, queryset, name, value):
-        if not value:
+        if value is None:
             return queryset
         return self._mentioned(queryset, PersonMention.objects.filter(article__in=value))
 
     def filter_outlet(self, queryset, name, value):
-        if not value:
+        if value is None:
             return queryset
         return self._mentioned(queryset, PersonMention.objects.filter(article__outlet__in=value))
 
@@ -251,7 +307,7 @@ class EventFilterSet(CorpusFilterSet):
         lookup_expr="lte",
         label="Events that begin on or before this date, at their precision.",
     )
-    person = slug_filter("participants__slug", Person.objects.all(), method="filter_person")
+    person = slug_filter("participants", Person.objects.all(), method="filter_person")
     person_id = id_filter("participants", Person.objects.all(), method="filter_person")
     article = id_filter("mentions__article", Article.objects.all(), method="filter_article")
     kind = filters.MultipleChoiceFilter(field_name="kind", choices=Event.Kind.choices)
@@ -272,23 +328,23 @@ class EventFilterSet(CorpusFilterSet):
         fields = []
 
     def filter_person(self, queryset, name, value):
-        if not value:
+        if value is None:
             return queryset
         return queryset.filter(pk__in=Event.participants.through.objects.filter(person__in=value).values("event_id"))
 
     def filter_article(self, queryset, name, value):
-        if not value:
+        if value is None:
             return queryset
         return queryset.filter(pk__in=EventMention.objects.filter(article__in=value).values("event_id"))
 
 
 class FigureFilterSet(CorpusFilterSet):
     article = id_filter("article", Article.objects.all())
-    outlet = slug_filter("article__outlet__slug", Outlet.objects.all())
+    outlet = slug_filter("article__outlet", Outlet.objects.all())
     outlet_id = id_filter("article__outlet", Outlet.objects.all())
-    event = slug_filter("event__slug", Event.objects.all())
+    event = slug_filter("event", Event.objects.all())
     event_id = id_filter("event", Event.objects.all())
-    person = slug_filter("person__slug", Person.objects.all())
+    person = slug_filter("person", Person.objects.all())
     person_id = id_filter("person", Person.objects.all())
     metric = MultiValueCharFilter(field_name="metric")
     unit = MultiValueCharFilter(field_name="unit", lookup_expr="iexact")
@@ -321,7 +377,7 @@ class MentionFilterSet(CorpusFilterSet):
 
 class PersonMentionFilterSet(MentionFilterSet):
     article = id_filter("article", Article.objects.all())
-    person = slug_filter("person__slug", Person.objects.all())
+    person = slug_filter("person", Person.objects.all())
     person_id = id_filter("person", Person.objects.all())
     role = filters.MultipleChoiceFilter(field_name="role", choices=PersonMention.Role.choices)
     ordering = StableOrderingFilter(fields=("article", "start", "id"))
@@ -333,7 +389,7 @@ class PersonMentionFilterSet(MentionFilterSet):
 
 class EventMentionFilterSet(MentionFilterSet):
     article = id_filter("article", Article.objects.all())
-    event = slug_filter("event__slug", Event.objects.all())
+    event = slug_filter("event", Event.objects.all())
     event_id = id_filter("event", Event.objects.all())
     ordering = StableOrderingFilter(fields=("article", "start", "id"))
 

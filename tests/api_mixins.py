@@ -87,10 +87,11 @@ class ResourceTests:
         assert response.status_code == 400
         assert "ordering" in response.json()
 
-    def test_page_past_the_end_is_a_404_and_bad_page_size_falls_back(self, api, sample):
+    def test_page_past_the_end_is_a_404_and_bad_page_size_a_400(self, api, sample):
         assert api.get(self.list_url(), {"page": 9999}).status_code == 404
         response = api.get(self.list_url(), {"page_size": "lots"})
-        assert response.status_code == 200
+        assert response.status_code == 400
+        assert list(response.json()) == ["page_size"]
 
     def test_nul_byte_in_a_parameter_is_a_400(self, api, sample):
         response = api.get(self.list_url(), {"search": "ch\x00avez"})

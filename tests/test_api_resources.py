@@ -1,5 +1,7 @@
 """Every resource, through the generic API tests plus what is its own."""
 
+import pytest
+
 from articles.models import Article, Event, EventMention, Figure, Outlet, Person, PersonMention
 
 from .api_mixins import ResourceTests
@@ -22,9 +24,19 @@ class TestOutlets(ResourceTests):
         rows = {r["slug"]: r["article_count"] for r in api.get("/api/v1/outlets/").json()["results"]}
         assert rows == {"granma": 1, "telesur": 1}
 
-    def test_duplicate_slug_is_a_400_naming_slug(self, editor_client, sample):
+    def test_a_created_record_answers_with_its_article_count(self, editor_client, sample):
+        # The schema requires article_count in the 201 as in any read.
+        response = editor_client.post("/api/v1/outlets/", self.create_payload(sample), format="json")
+        assert response.status_code == 201
+        assert response.json()["article_count"] == 0
+        person = editor_client.post("/api/v1/people/", {"name": "New Person", "slug": "new-person"}, format="json")
+        assert person.status_code == 201
+        assert person.json()["article_count"] == 0
+
+    def test_duplicate_slug_is_a_409_naming_slug(self, editor_client, sample):
+        # Well-formed, but taken: a conflict with another record, as from the database.
         response = editor_client.post("/api/v1/outlets/", {"name": "Again", "slug": "granma"}, format="json")
-        assert response.status_code == 400
+        assert response.status_code == 409
         assert "slug" in response.json()
 
 
@@ -75,16 +87,30 @@ class TestArticles(ResourceTests):
     def test_new_body_that_breaks_evidence_is_refused(self, editor_client, sample):
         article = sample.articles["granma"]
         response = editor_client.patch(f"/api/v1/articles/{article.pk}/", {"body": "Something else"}, format="json")
-        assert response.status_code == 400
+        assert response.status_code == 409  # a conflict with the records that quote the old body
         assert "breaks the evidence" in response.json()["body"][0]
         article.refresh_from_db()
         assert article.body.startswith("Hugo Chávez")
 
-    def test_unknown_outlet_slug_on_write_names_the_field(self, editor_client, sample):
+    def test_unknown_outlet_slug_on_write_is_a_409_naming_the_field(self, editor_client, sample):
         payload = {**self.create_payload(sample), "outlet": "nowhere"}
         response = editor_client.post("/api/v1/articles/", payload, format="json")
-        assert response.status_code == 400
+        assert response.status_code == 409
         assert "nowhere" in response.json()["outlet"][0]
+        # Beside a malformed value, it is all a 400.
+        response = editor_client.post("/api/v1/articles/", {**payload, "title": 5}, format="json")
+        assert response.status_code == 400
+        assert set(response.json()) == {"outlet", "title"}
+
+    @pytest.mark.parametrize(
+        ("key", "value"),
+        [("title", 0), ("published", 20260101), ("published_time", "10:00:00Z"), ("language", ["en"]), ("outlet", "")],
+    )
+    def test_a_value_of_another_json_type_is_a_400_naming_it(self, editor_client, sample, key, value):
+        # DRF would store 0 as "0"; the schema says string, so the API does too.
+        response = editor_client.post("/api/v1/articles/", {**self.create_payload(sample), key: value}, format="json")
+        assert response.status_code == 400
+        assert list(response.json()) == [key]
 
     def test_time_without_day_precision_is_refused_by_the_database_rule(self, editor_client, sample):
         payload = {**self.create_payload(sample), "published_precision": "month", "published_time": "10:00"}
@@ -144,6 +170,13 @@ class TestEvents(ResourceTests):
 
     def update_payload(self, sample):
         return {"location": "Caracas"}
+
+    def test_participants_must_be_a_list(self, editor_client, sample):
+        # DRF would read an object as the list of its keys.
+        payload = {**self.create_payload(sample), "participants": {"hugo-chavez": 1}}
+        response = editor_client.post("/api/v1/events/", payload, format="json")
+        assert response.status_code == 400
+        assert list(response.json()) == ["participants"]
 
     def test_precision_sets_the_covered_period(self, api, sample):
         body = api.get("/api/v1/events/havana-1994/").json()

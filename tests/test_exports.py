@@ -116,7 +116,7 @@ def test_detail_exports_one_row(api, sample):
 
 
 def test_errors_stay_json(api, sample):
-    for params in ({"format": "csv", "published_after": "soon"}, {"format": "jsonld", "outlet": "nowhere"}):
+    for params in ({"format": "csv", "published_after": "soon"}, {"format": "jsonld", "outlet_id": "nowhere"}):
         response = api.get("/api/v1/articles/", params)
         assert response.status_code == 400
         assert response["Content-Type"] == "application/json"
@@ -228,3 +228,24 @@ def test_partial_dates_keep_their_precision(api, sample):
     Article.objects.filter(pk=telesur.pk).update(published_precision="month", published_time=None)
     doc = api.get(f"/api/v1/articles/{telesur.pk}/", {"format": "jsonld"}).json()
     assert doc["datePublished"] == "2026-01"
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("TRACE", "/api/v1/outlets/granma/"), ("DELETE", "/api/v1/outlets/"), ("PUT", "/api/v1/figures/compare/")],
+)
+def test_a_method_not_answered_is_a_405_whatever_the_format(editor_client, sample, method, path):
+    # DRF negotiates the format before it looks for the handler; a 400 about
+    # `format` would hide that the method is not allowed at all.
+    response = editor_client.generic(method, f"{path}?format=csv")
+    assert response.status_code == 405
+    assert "Allow" in response.headers
+
+
+@pytest.mark.parametrize(
+    "params", [{"format": ""}, {"format": "csv", "page_size": "-5"}, {"format": "csv", "page": "x"}]
+)
+def test_an_empty_format_or_a_bad_page_parameter_of_an_export_is_a_400(api, sample, params):
+    response = api.get("/api/v1/outlets/", params)
+    assert response.status_code == 400
+    assert list(response.json()) == [next(name for name in params if params[name] != "csv")]

@@ -126,3 +126,11 @@ def test_each_facet_is_one_query(api, volume):
     plain = queries({"page_size": 5})
     assert queries({"page_size": 5, "facets": "outlet"}) == plain + 1
     assert queries({"page_size": 5, "facets": "outlet,year,person,event"}) == plain + 4
+
+
+def test_the_schema_says_facet_size_is_at_least_one(api):
+    # So that a client (or a fuzzer) reading the schema does not send the 0 refused above.
+    schema = api.get("/api/schema/", {"format": "json"}).json()
+    parameters = schema["paths"]["/api/v1/articles/"]["get"]["parameters"]
+    facet_size = next(p for p in parameters if p["name"] == "facet_size")
+    assert facet_size["schema"] == {"type": "integer", "minimum": 1}

@@ -155,9 +155,7 @@ BAD_VALUES = [
     ("articles", {"published_after": "2026-02-30"}),
     ("articles", {"published_before": "yesterday"}),
     ("articles", {"is_syndicated": "perhaps"}),
-    ("articles", {"outlet": "no-such-outlet"}),
     ("articles", {"author_id": "x"}),
-    ("articles", {"event_id": "999999"}),
     ("articles", {"ordering": "-body"}),
     ("articles", {"search": '"'}),
     ("articles", {"facets": "outlet,kind"}),
@@ -172,12 +170,10 @@ BAD_VALUES = [
     ("events", {"date_before": "1967-13-01"}),
     ("events", {"kind": "party"}),
     ("events", {"precision": "century"}),
-    ("events", {"person": "nobody"}),
     ("figures", {"value_min": "abc"}),
     ("figures", {"value_max": "1e999999"}),
     ("figures", {"qualifier": "roughly"}),
     ("figures", {"article": "0x10"}),
-    ("figures", {"event": "no-event"}),
     ("outlets", {"kind": "tabloid"}),
     ("outlets", {"ordering": "homepage"}),
 ]
@@ -197,3 +193,34 @@ def test_repeating_a_parameter_is_or_and_different_ones_are_and(api, sample):
 
     assert slugs(role=["quoted", "author"]) == slugs(role="quoted") | slugs(role="author")
     assert slugs(role="mentioned", outlet="telesur") == slugs(role="mentioned") & slugs(outlet="telesur")
+
+
+@pytest.mark.parametrize("params", [{"page_size": "null"}, {"page_size": "0"}, {"page": "0"}, {"page": "x"}])
+def test_a_page_or_page_size_that_is_not_a_positive_number_is_a_400_naming_it(api, sample, params):
+    # DRF would ignore such a page_size and answer such a page with a 404.
+    response = api.get("/api/v1/outlets/", params)
+    assert response.status_code == 400
+    assert list(response.json()) == list(params)
+
+
+@pytest.mark.parametrize(
+    ("resource", "parameter"),
+    [
+        ("articles", "published_before"),
+        ("articles", "is_syndicated"),
+        ("figures", "value_min"),
+        ("events", "date_after"),
+    ],
+)
+def test_an_empty_date_number_or_boolean_is_a_400_naming_it(api, sample, resource, parameter):
+    # The schema says date, number or boolean; "" is none of them (django-filter would ignore it).
+    response = api.get(f"/api/v1/{resource}/", {parameter: ""})
+    assert response.status_code == 400
+    assert list(response.json()) == [parameter]
+
+
+def test_a_shaped_result_promises_no_key_in_the_schema(api):
+    # `omit=id` leaves out a key, so the result schemas require none.
+    schema = api.get("/api/schema/", {"format": "json"}).json()
+    assert "required" not in schema["components"]["schemas"]["Outlet"]
+    assert "required" in schema["components"]["schemas"]["BriefOutlet"]

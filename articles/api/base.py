@@ -8,6 +8,7 @@ from rest_framework.utils import model_meta
 
 from . import conditional, facets, shaping
 from .exports import CSVRenderer, ExportRenderer, FormatNegotiation
+from .fields import STRICT_FIELD_MAPPING
 from .history import HistoryMixin, change_reason
 from .parsers import StrictJSONParser
 
@@ -48,6 +49,8 @@ class CorpusSerializer(ShapedSerializer, serializers.ModelSerializer):
     where django-simple-history finds it when it records the save (and any
     many-to-many change after it).
     """
+
+    serializer_field_mapping = STRICT_FIELD_MAPPING
 
     def to_internal_value(self, data):
         problems = self._unexpected_keys(data)

@@ -36,7 +36,22 @@ def exception_handler(exc, context):
         return _integrity_response(exc)
     if db_errors.is_outage(exc):
         return database_unavailable_response()
+    if isinstance(exc, exceptions.ValidationError) and _only_conflicts(exc.detail):
+        # Well-formed, but naming a record that does not exist or a slug
+        # already taken: it depends on other records, as a 409 from the database does.
+        return Response(exc.detail, status=status.HTTP_409_CONFLICT)
     return drf_exception_handler(exc, context)
+
+
+CONFLICT_CODES = {"unique", "does_not_exist", "conflict"}
+
+
+def _only_conflicts(detail) -> bool:
+    if isinstance(detail, dict):
+        return bool(detail) and all(_only_conflicts(item) for item in detail.values())
+    if isinstance(detail, list):
+        return bool(detail) and all(_only_conflicts(item) for item in detail)
+    return getattr(detail, "code", None) in CONFLICT_CODES
 
 
 def _integrity_response(exc):

@@ -53,6 +53,12 @@ class ExportRenderer(renderers.BaseRenderer):
     one record its own way (`document`)."""
 
     def stream(self, view, queryset) -> StreamingHttpResponse:
+        """The export of a list, its page parameters checked as for a page."""
+        if view.paginator is not None:
+            view.paginator.check_parameters(view.request)
+        return self.stream_records(view, queryset)
+
+    def stream_records(self, view, queryset) -> StreamingHttpResponse:
         raise NotImplementedError
 
     def document(self, view, instance):
@@ -104,7 +110,7 @@ class CSVRenderer(ExportRenderer):
         lines = [writer.writerow(header), *(writer.writerow([readable(row.get(k)) for k in header]) for row in rows)]
         return "".join(lines).encode(self.charset)
 
-    def stream(self, view, queryset):
+    def stream_records(self, view, queryset):
         serializer_class = view.get_serializer_class()
         context = export_context(view)
         header = list(serializer_class(context=context).fields)
@@ -135,7 +141,7 @@ class JSONLDRenderer(ExportRenderer):
         node = self.serializer_class(instance, context=export_context(view)).data
         return {"@context": self.CONTEXT, **node}
 
-    def stream(self, view, queryset):
+    def stream_records(self, view, queryset):
         queryset = self.serializer_class.prepare(queryset)
         context = export_context(view)
 
@@ -152,7 +158,19 @@ class JSONLDRenderer(ExportRenderer):
 
 
 class FormatNegotiation(DefaultContentNegotiation):
-    """An unknown `format=` is a 400 naming the parameter (DRF answers 404)."""
+    """An unknown `format=` is a 400 naming the parameter (DRF answers 404).
+
+    A method the view does not answer gets its 405 whatever the format: DRF
+    negotiates before it looks for the handler.
+    """
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        view = (getattr(request, "parser_context", None) or {}).get("view")
+        if view is not None and getattr(view, request.method.lower(), None) is None:
+            return renderers[0], renderers[0].media_type
+        if request.query_params.get(self.settings.URL_FORMAT_OVERRIDE) == "":
+            self.filter_renderers(renderers, "")  # a 400 naming format: DRF would read it as no format
+        return super().select_renderer(request, renderers, format_suffix)
 
     def filter_renderers(self, renderers, format):
         matching = [renderer for renderer in renderers if renderer.format == format]

@@ -5,7 +5,6 @@
 
 import copy
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.exceptions import ValidationError
 
@@ -33,7 +32,7 @@ def requested(view, request) -> list[str]:
 
 def size(request) -> int:
     value = request.query_params.get("facet_size")
-    if value in (None, ""):
+    if value is None:
         return DEFAULT_SIZE
     try:
         number = int(value)
@@ -83,7 +82,7 @@ def parameters(view) -> list[OpenApiParameter]:
         ),
         OpenApiParameter(
             "facet_size",
-            OpenApiTypes.INT,
+            {"type": "integer", "minimum": 1},
             description=f"Buckets per facet, most frequent first (years in order); default {DEFAULT_SIZE}, "
             f"at most {MAX_SIZE}.",
         ),

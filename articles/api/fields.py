@@ -1,10 +1,14 @@
 """Related objects: shown in brief form, written by key."""
 
+import re
+
 from django.core.exceptions import ObjectDoesNotExist
+from django.db import models
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import build_basic_type
 from drf_spectacular.types import OpenApiTypes
-from rest_framework import serializers
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import relations, serializers
 
 
 class BriefRelatedField(serializers.RelatedField):
@@ -23,6 +27,18 @@ class BriefRelatedField(serializers.RelatedField):
         self.brief_serializer = brief_serializer
         self.key = key
         super().__init__(**kwargs)
+
+    @classmethod
+    def many_init(cls, *args, **kwargs):
+        # DRF's many_init, with the list field below.
+        list_kwargs = {"child_relation": cls(*args, **kwargs)}
+        list_kwargs.update({key: value for key, value in kwargs.items() if key in relations.MANY_RELATION_KWARGS})
+        return ListOfRelatedField(**list_kwargs)
+
+    def run_validation(self, data=serializers.empty):
+        if data == "":  # DRF would read it as null
+            self.fail("invalid", model=self.get_queryset().model._meta.verbose_name, lookup=self.key)
+        return super().run_validation(data)
 
     def to_representation(self, value):
         return self.brief_serializer(value, context=self.context).data
@@ -46,6 +62,15 @@ class BriefRelatedField(serializers.RelatedField):
         return {getattr(item, self.key): str(item) for item in queryset}
 
 
+class ListOfRelatedField(serializers.ManyRelatedField):
+    """Several related records: a JSON array of keys (DRF would take an object's keys)."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, list):
+            self.fail("not_a_list", input_type=type(data).__name__)
+        return super().to_internal_value(data)
+
+
 class BriefRelatedFieldExtension(OpenApiSerializerFieldExtension):
     target_class = BriefRelatedField
 
@@ -54,6 +79,91 @@ class BriefRelatedFieldExtension(OpenApiSerializerFieldExtension):
             return auto_schema.resolve_serializer(self.target.brief_serializer, direction).ref
         key_type = OpenApiTypes.INT if self.target.key == "id" else OpenApiTypes.STR
         schema = build_basic_type(key_type)
+        if key_type == OpenApiTypes.STR:
+            schema["minLength"] = 1  # DRF reads "" as no value
         model = self.target.get_queryset().model._meta.verbose_name
         schema["description"] = f"The {model}'s {self.target.key}."
         return schema
+
+
+class AnnotatedCountField(serializers.IntegerField):
+    """A count the view's queryset annotates (`article_count`).
+
+    A record just created was not read through that queryset, so the answer
+    to the write reads its count through it once rather than leaving it out.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, **kwargs)
+
+    def get_attribute(self, instance):
+        if hasattr(instance, self.source):
+            return getattr(instance, self.source)
+        view = self.context.get("view")
+        if view is None or instance.pk is None:
+            return None
+        counts = type(view).queryset.filter(pk=instance.pk).values_list(self.source, flat=True)
+        return counts.first()
+
+
+class JSONTypeMixin:
+    """Takes only the JSON type the schema gives the field: DRF would turn 0
+    into "0", "5" into 5 and "yes" into true, accepting what the schema says
+    is invalid."""
+
+    json_types: tuple = ()
+    default_error_messages = {"json_type": "Give a {kind}."}
+    KINDS = {bool: "boolean (true or false)", int: "number", str: "string"}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, self.json_types) or (isinstance(data, bool) and bool not in self.json_types):
+            self.fail("json_type", kind=self.KINDS[self.json_types[-1]])
+        return super().to_internal_value(data)
+
+
+def _strict(field_class):
+    if issubclass(field_class, serializers.BooleanField):
+        types = (bool,)
+    elif issubclass(field_class, serializers.IntegerField):
+        types = (int,)
+    elif issubclass(field_class, serializers.FloatField | serializers.DecimalField):
+        types = (float, int)
+    elif issubclass(
+        field_class,
+        serializers.CharField
+        | serializers.ChoiceField
+        | serializers.DateField
+        | serializers.DateTimeField
+        | serializers.DurationField
+        | serializers.UUIDField,
+    ):
+        types = (str,)
+    else:
+        return field_class
+    return type(field_class.__name__, (JSONTypeMixin, field_class), {"json_types": types})
+
+
+LOCAL_TIME = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?$"
+
+
+@extend_schema_field({"type": "string", "pattern": LOCAL_TIME, "example": "13:32:00"})
+class LocalTimeField(serializers.TimeField):
+    """A wall-clock time as printed, without a UTC offset (JSON Schema's
+    `format: time` requires one, so the schema gives the pattern instead)."""
+
+    default_error_messages = {"invalid": "Give a local time as HH:MM or HH:MM:SS, without a UTC offset."}
+
+    def to_internal_value(self, value):
+        if not isinstance(value, str) or not re.match(LOCAL_TIME, value):
+            self.fail("invalid")
+        return super().to_internal_value(value)
+
+
+# What CorpusSerializer makes of each model field: the same fields as DRF's,
+# held to the JSON types the schema documents.
+STRICT_FIELD_MAPPING = {
+    model_field: _strict(field_class)
+    for model_field, field_class in serializers.ModelSerializer.serializer_field_mapping.items()
+}
+STRICT_FIELD_MAPPING[models.TimeField] = LocalTimeField
+StrictCharField = _strict(serializers.CharField)

@@ -398,7 +398,18 @@ class CorpusPagination(PageNumberPagination):
     facet_names: list[str] = []  # set by the schema generator for the view it documents
     keyset: KeysetPagination | None = None
 
+    def check_parameters(self, request):
+        """Before DRF, which reads a page_size it cannot parse as the default
+        and a page it cannot parse as a 404; an export, which has no pages, checks them too."""
+        for name in (self.page_query_param, self.page_size_query_param):
+            value = request.query_params.get(name)
+            if value is None or (name == self.page_query_param and value in self.last_page_strings):
+                continue
+            if not (value.isascii() and value.isdigit() and int(value) >= 1):
+                raise ValidationError({name: [f"“{value}” is not a whole number of at least 1."]})
+
     def paginate_queryset(self, queryset, request, view=None):
+        self.check_parameters(request)
         if self.cursor_query_param not in request.query_params:
             return super().paginate_queryset(queryset, request, view)
         if self.page_query_param in request.query_params:
@@ -434,6 +445,8 @@ class CorpusPagination(PageNumberPagination):
 
     def get_schema_operation_parameters(self, view):
         page, page_size = super().get_schema_operation_parameters(view)
+        for parameter in (page, page_size):
+            parameter["schema"]["minimum"] = 1
         cursor = KeysetPagination().get_schema_operation_parameters(view)[0]
         return [page, page_size, cursor]
 

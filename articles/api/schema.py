@@ -117,6 +117,15 @@ class CorpusAutoSchema(AutoSchema):
             return []
         return [OpenApiParameter(name, str, OpenApiParameter.HEADER, description=description)]
 
+    def _map_serializer(self, serializer, direction, bypass_extensions=False):
+        from .base import ShapedSerializer
+
+        schema = super()._map_serializer(serializer, direction, bypass_extensions)
+        if direction == "response" and isinstance(serializer, ShapedSerializer) and self._is_corpus_view():
+            # `fields=` and `omit=` may leave out any key of a result.
+            schema.pop("required", None)
+        return schema
+
     def _get_paginator(self):
         paginator = super()._get_paginator()
         if paginator is not None and self._is_corpus_view() and getattr(self.view, "action", None) == "list":

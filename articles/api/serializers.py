@@ -10,7 +10,7 @@ from ..evidence import evidence_errors
 from ..models import Article, Event, EventMention, Figure, Outlet, Person, PersonMention
 from ..snippets import first_snippet
 from .base import CorpusSerializer, ShapedSerializer
-from .fields import BriefRelatedField
+from .fields import AnnotatedCountField, BriefRelatedField, StrictCharField
 
 # Brief forms: how a related object appears inside another.
 
@@ -122,7 +122,7 @@ class EventArticleMentionSerializer(serializers.ModelSerializer):
 
 class OutletSerializer(CorpusSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:outlet-detail", lookup_field="slug")
-    article_count = serializers.IntegerField(read_only=True)
+    article_count = AnnotatedCountField()
 
     class Meta:
         model = Outlet
@@ -245,9 +245,9 @@ class ArticleDetailSerializer(ArticleSerializer):
         if self.instance is not None and "body" in attrs and attrs["body"] != self.instance.body:
             broken = self._evidence_broken_by(attrs["body"])
             if broken:
-                raise serializers.ValidationError(
-                    {"body": [f"The new body breaks the evidence of {len(broken)} record(s): {'; '.join(broken[:5])}."]}
-                )
+                # A conflict with the records quoting the old body (a 409), not a malformed body.
+                message = f"The new body breaks the evidence of {len(broken)} record(s): {'; '.join(broken[:5])}."
+                raise serializers.ValidationError({"body": [serializers.ErrorDetail(message, code="conflict")]})
         return attrs
 
     def _evidence_broken_by(self, body):
@@ -265,8 +265,8 @@ class ArticleDetailSerializer(ArticleSerializer):
 
 class PersonSerializer(CorpusSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:person-detail", lookup_field="slug")
-    aliases = serializers.ListField(child=serializers.CharField(max_length=200), required=False)
-    article_count = serializers.IntegerField(read_only=True)
+    aliases = serializers.ListField(child=StrictCharField(max_length=200), required=False)
+    article_count = AnnotatedCountField()
 
     class Meta:
         model = Person
@@ -293,7 +293,7 @@ class PersonDetailSerializer(PersonSerializer):
 class EventSerializer(CorpusSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:event-detail", lookup_field="slug")
     participants = person_field(many=True, required=False)
-    article_count = serializers.IntegerField(read_only=True)
+    article_count = AnnotatedCountField()
 
     query_needs = {
         # participants: the people taking part, one query for the page.

@@ -1,8 +1,6 @@
 from django.http import Http404
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 
 from .. import comparison
 from ..filtersets import (
@@ -19,6 +17,7 @@ from . import serializers
 from .base import CorpusViewSet, count_of
 from .exports import JSONLDRenderer
 from .jsonld import NewsArticleJsonLd
+from .schema import error_responses
 
 
 class NewsArticleRenderer(JSONLDRenderer):
@@ -84,12 +83,16 @@ class FigureViewSet(CorpusViewSet):
             "outlet, quote), lowest value first, after `metrics`, a summary per metric and unit. Without "
             "`metric`: every metric and unit with its number of figures, outlets and articles and its lowest and "
             "highest value, most-quoted first, so a client can find where the sources disagree. The figure "
-            "filters apply to both; an unknown metric is a 400."
+            "filters apply to both; a metric no figure has compares nothing, like any filter that matches nothing."
         ),
         filters=True,
         parameters=[
-            OpenApiParameter("page", OpenApiTypes.INT, description="A page number within the paginated result set."),
-            OpenApiParameter("page_size", OpenApiTypes.INT, description="Results per page (at most 100)."),
+            OpenApiParameter(
+                "page", {"type": "integer", "minimum": 1}, description="A page number within the paginated result set."
+            ),
+            OpenApiParameter(
+                "page_size", {"type": "integer", "minimum": 1}, description="Results per page (at most 100)."
+            ),
             OpenApiParameter(
                 "fields",
                 {"type": "array", "items": {"type": "string"}},
@@ -105,11 +108,14 @@ class FigureViewSet(CorpusViewSet):
                 description="Comma-separated keys to leave out of each result.",
             ),
         ],
-        responses=PolymorphicProxySerializer(
-            component_name="Comparison",
-            serializers=[serializers.FigureComparisonSerializer, serializers.MetricListSerializer],
-            resource_type_field_name=None,
-        ),
+        responses={
+            200: PolymorphicProxySerializer(
+                component_name="Comparison",
+                serializers=[serializers.FigureComparisonSerializer, serializers.MetricListSerializer],
+                resource_type_field_name=None,
+            ),
+            **error_responses("GET", detail=False),
+        },
     )
     @action(detail=False, methods=["get"])
     def compare(self, request):
@@ -117,9 +123,6 @@ class FigureViewSet(CorpusViewSet):
         metrics = request.query_params.getlist("metric")
         if not metrics:
             return self.list_response(comparison.summaries(figures), with_facets=False)
-        unknown = comparison.unknown_metrics(metrics)
-        if unknown:
-            raise ValidationError({"metric": [f"No figure has the metric “{name}”." for name in unknown]})
         if not request.query_params.get("ordering"):
             figures = figures.order_by("metric", "unit", "value", "value_max", "id")
         context = {**self.get_serializer_context(), "shape_fields": False}

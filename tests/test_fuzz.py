@@ -1,0 +1,107 @@
+"""Schemathesis against the API in-process: every operation of the schema the
+app serves, every check, as an anonymous client and as an editor, over the
+fixture corpus, with a fixed seed.
+
+Select with `-m fuzz`; FUZZ_EXAMPLES raises (or lowers) the examples per
+operation of the fuzzing phase.
+"""
+
+import os
+import time
+from collections import Counter
+
+import pytest
+import schemathesis
+from django.contrib.auth import get_user_model
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, transaction
+from hypothesis import HealthCheck, settings
+from rest_framework.authtoken.models import Token
+
+from articles.permissions import ensure_editors_group
+from corpus_api.wsgi import application
+
+pytestmark = [pytest.mark.fuzz, pytest.mark.django_db]
+
+SEED = 20260201
+READ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "30"))
+WRITE_EXAMPLES = int(os.environ.get("FUZZ_WRITE_EXAMPLES", str(max(READ_EXAMPLES // 2, 1))))
+
+CONFIG = schemathesis.Config.from_dict(
+    {
+        "seed": SEED,
+        # No example database: a run depends on the seed alone, not on what earlier runs found.
+        "generation": {"max-examples": READ_EXAMPLES, "database": "none"},
+        "operations": [
+            {"include-method": "POST", "generation": {"max-examples": WRITE_EXAMPLES}},
+            {"include-method": "PUT", "generation": {"max-examples": WRITE_EXAMPLES}},
+            {"include-method": "PATCH", "generation": {"max-examples": WRITE_EXAMPLES}},
+            {"include-method": "DELETE", "generation": {"max-examples": WRITE_EXAMPLES}},
+        ],
+    }
+)
+schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application, config=CONFIG)
+
+CASES: Counter = Counter()
+OPERATIONS: dict[str, set] = {"anonymous": set(), "editor": set()}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def report(request):
+    started = time.monotonic()
+    yield
+    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is None:
+        return
+    reporter.write_line("")
+    for role, operations in OPERATIONS.items():
+        reporter.write_line(f"schemathesis {role}: {len(operations)} operations, {CASES[role]} cases")
+    reporter.write_line(f"schemathesis: {time.monotonic() - started:.0f}s")
+
+
+@pytest.fixture(autouse=True)
+def keep_the_test_connection():
+    """As Django's test client does: the app is called through WSGI here, and
+    at the start and end of each request Django would close the connection
+    that holds the test's transaction (on PostgreSQL; SQLite's in-memory
+    database stays open)."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
+@pytest.fixture
+def editor_token(db):
+    user = get_user_model().objects.create_user("fuzz-editor", password="not-used-here")
+    user.groups.add(ensure_editors_group())
+    return Token.objects.create(user=user).key
+
+
+def run(role, case, headers=None):
+    OPERATIONS[role].add(case.operation.label)
+    CASES[role] += 1
+    # Each request in a savepoint, as each has its own transaction on a live
+    # server: on PostgreSQL one refused statement would otherwise abort the
+    # test's transaction for every request after it.
+    with transaction.atomic():
+        case.call_and_validate(headers=headers)
+
+
+# The corpus and the editor are made once per operation, and the examples of
+# an operation share them: an editor's writes accumulate within the test's
+# transaction, as they would on a live server, and are rolled back after it.
+SHARED_FIXTURES = settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@schema.parametrize()
+@SHARED_FIXTURES
+def test_anonymous(case, corpus):
+    run("anonymous", case)
+
+
+@schema.parametrize()
+@SHARED_FIXTURES
+def test_editor(case, corpus, editor_token):
+    run("editor", case, headers={"Authorization": f"Token {editor_token}"})
