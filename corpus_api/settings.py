@@ -294,6 +294,8 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "articles.api.schema.closed_request_bodies",
+        "articles.api.schema.text_patterns",
+        "articles.api.schema.either_comparison",
     ],
     "ENUM_NAME_OVERRIDES": {
         "PrecisionEnum": "articles.dates.Precision",

@@ -178,3 +178,54 @@ def test_the_admin_during_an_outage_is_a_503(client, sample, django_user_model, 
     response = client.get("/admin/articles/person/")
     assert response.status_code == 503
     assert response["Retry-After"].isdigit()
+
+
+# What the schema promises of values, the API accepts (and the reverse)
+
+
+def test_a_figure_value_is_rounded_to_four_places_and_only_a_huge_one_is_refused(editor_client, sample):
+    figure = Figure.objects.first()
+    url = f"/api/v1/figures/{figure.pk}/"
+    response = editor_client.generic("PATCH", url, '{"value": 12.345678}', content_type="application/json")
+    assert response.status_code == 200
+    assert response.json()["value"] == 12.3457
+    assert editor_client.generic("PATCH", url, '{"value": 8.39e-246}', content_type="application/json").json()[
+        "value"
+    ] == 0
+    refused = editor_client.generic("PATCH", url, '{"value": 1e16}', content_type="application/json")
+    assert refused.status_code == 400
+    assert "digits before the decimal point" in refused.json()["value"][0]
+
+
+@pytest.mark.parametrize(
+    ("homepage", "accepted"),
+    [
+        ("https://www.granma.cu/", True),
+        ("http://" + "a" * 63 + ".example.org/path?q=1", True),
+        ("", True),
+        ("ftp://www.granma.cu/", False),
+        ("https://localhost/", False),
+        ("granma.cu", False),
+    ],
+)
+def test_a_homepage_is_checked_against_the_pattern_the_schema_gives(editor_client, sample, homepage, accepted):
+    import re
+
+    from articles.api.fields import WEB_ADDRESS
+
+    response = editor_client.patch("/api/v1/outlets/granma/", {"homepage": homepage}, format="json")
+    assert (response.status_code == 200) is accepted, response.json()
+    assert bool(not homepage or re.match(WEB_ADDRESS, homepage)) is accepted
+    if not accepted:
+        assert "http" in response.json()["homepage"][0]
+
+
+def test_a_required_text_of_only_whitespace_is_a_400_as_the_schema_says(api, editor_client, sample):
+    import re
+
+    schema = api.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    pattern = schema["components"]["schemas"]["PersonDetailRequest"]["properties"]["name"]["pattern"]
+    assert not re.match(pattern, "\u000b ") and re.match(pattern, " Ana ")
+    response = editor_client.post("/api/v1/people/", {"name": "\u000b ", "slug": "blank"}, format="json")
+    assert response.status_code == 400
+    assert "name" in response.json()

@@ -1,5 +1,6 @@
 """Related objects: shown in brief form, written by key."""
 
+import decimal
 import re
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -143,6 +144,44 @@ def _strict(field_class):
     return type(field_class.__name__, (JSONTypeMixin, field_class), {"json_types": types})
 
 
+class RoundedDecimalField(_strict(serializers.DecimalField)):
+    """A number is rounded to the column's decimal places, as a database would
+    store it; only a number too large for the column is refused."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("rounding", decimal.ROUND_HALF_EVEN)
+        super().__init__(*args, **kwargs)
+
+    def validate_precision(self, value):
+        step = decimal.Decimal(1).scaleb(-self.decimal_places)
+        # A context wide enough for any JSON number, so rounding itself cannot fail.
+        rounded = value.quantize(step, rounding=self.rounding, context=decimal.Context(prec=self.MAX_STRING_LENGTH))
+        if self.max_whole_digits is not None and max(rounded.adjusted() + 1, 0) > self.max_whole_digits:
+            self.fail("max_whole_digits", max_whole_digits=self.max_whole_digits)
+        return rounded
+
+
+# An http(s) address with a dotted host name, as the schema documents it; the
+# field checks exactly this pattern rather than Django's stricter validator,
+# so what the schema allows, the API accepts.
+WEB_ADDRESS = r"^https?://[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.[A-Za-z]{2,24}(?::[0-9]{1,5})?(?:/[^\s\x00]*)?$"
+
+
+@extend_schema_field({"type": "string", "pattern": WEB_ADDRESS, "maxLength": 200, "example": "https://www.granma.cu/"})
+class WebAddressField(_strict(serializers.CharField)):
+    default_error_messages = {"invalid": "Give an http:// or https:// address with a host name, e.g. https://www.granma.cu/."}
+
+    def __init__(self, **kwargs):
+        kwargs.pop("validators", None)  # Django's URLValidator: stricter than the documented pattern
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if value and not re.match(WEB_ADDRESS, value):
+            self.fail("invalid")
+        return value
+
+
 LOCAL_TIME = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?$"
 
 
@@ -166,4 +205,6 @@ STRICT_FIELD_MAPPING = {
     for model_field, field_class in serializers.ModelSerializer.serializer_field_mapping.items()
 }
 STRICT_FIELD_MAPPING[models.TimeField] = LocalTimeField
+STRICT_FIELD_MAPPING[models.DecimalField] = RoundedDecimalField
+STRICT_FIELD_MAPPING[models.URLField] = WebAddressField
 StrictCharField = _strict(serializers.CharField)

@@ -14,7 +14,7 @@ ERROR_DESCRIPTIONS = {
     400: "Invalid input: the body names each field (or parameter) and its problem.",
     401: "No valid credentials; writing needs an editor's token or session.",
     403: "The credentials lack the permission for this change.",
-    404: "No such record.",
+    404: "No such record (or, on a list, a page past the last one).",
     406: "None of the media types in Accept (or `format`) can be served.",
     409: "The change conflicts with another record (a taken slug, a record still referenced).",
     412: "`If-Match` does not match the record's current ETag: it changed since it was read. Nothing was changed.",
@@ -60,7 +60,7 @@ def error_statuses(method: str, detail: bool) -> list[int]:
     statuses = [400]
     if writes:
         statuses += [401, 403]
-    if detail:
+    if detail or method == "GET":  # a list's page past the last one is a 404 too
         statuses.append(404)
     statuses.append(406)
     if writes:
@@ -172,4 +172,42 @@ def closed_request_bodies(result, generator, request, public):
     for name, component in result.get("components", {}).get("schemas", {}).items():
         if name.endswith("Request") and component.get("type") == "object":
             component["additionalProperties"] = False
+    return result
+
+
+# Text the API refuses whatever the field (see articles.api.parsers and the
+# NUL middleware), and text a required field may not be once DRF trims it.
+NO_NUL = "^[^\\x00]*$"
+NOT_BLANK = "^[^\\x00]*[^\\s\\x00][^\\x00]*$"
+
+
+def _free_text(schema: dict) -> bool:
+    return schema.get("type") == "string" and not ({"pattern", "format", "enum"} & set(schema))
+
+
+def text_patterns(result, generator, request, public):
+    """Says in the schema what the API checks of text: no NUL anywhere, and a
+    required text field holds more than whitespace."""
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
+                schema = parameter.get("schema", {})
+                for candidate in (schema, schema.get("items", {})):
+                    if _free_text(candidate):
+                        candidate["pattern"] = NO_NUL
+    for name, component in result.get("components", {}).get("schemas", {}).items():
+        if not name.endswith("Request"):
+            continue
+        for prop in component.get("properties", {}).values():
+            for candidate in (prop, prop.get("items", {})):
+                if _free_text(candidate):
+                    candidate["pattern"] = NOT_BLANK if candidate.get("minLength", 0) >= 1 else NO_NUL
+    return result
+
+
+def either_comparison(result, generator, request, public):
+    """An empty comparison fits both of its shapes, so it is `anyOf`, not `oneOf`."""
+    comparison = result.get("components", {}).get("schemas", {}).get("Comparison")
+    if comparison and "oneOf" in comparison:
+        comparison["anyOf"] = comparison.pop("oneOf")
     return result
