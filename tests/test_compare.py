@@ -139,3 +139,12 @@ def test_the_schema_documents_the_errors_of_compare(api):
     responses = schema["paths"]["/api/v1/figures/compare/"]["get"]["responses"]
     assert {"200", "400"} <= set(responses)
     assert api.get("/api/v1/figures/compare/", {"value_min": "abc"}).status_code == 400
+
+
+def test_fields_of_the_other_shape_keep_nothing_rather_than_fail(api, disagreeing):
+    summaries = api.get("/api/v1/figures/compare/", {"fields": "metric,quote"})
+    assert summaries.status_code == 200
+    assert all(set(row) == {"metric"} for row in summaries.json()["results"])
+    unknown = api.get("/api/v1/figures/compare/", {"fields": "no_such_key"})
+    assert unknown.status_code == 400
+    assert "no_such_key" in unknown.json()["fields"][0]

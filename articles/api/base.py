@@ -31,7 +31,9 @@ class ShapedSerializer(serializers.Serializer):
             return fields
         if not self.context.get("shape_fields", True):
             return fields
-        keep = set(shaping.selected_fields(fields, request))
+        view = self.context.get("view")
+        known = view.shaping_names() if view is not None else None
+        keep = set(shaping.selected_fields(fields, request, known))
         return {name: field for name, field in fields.items() if name in keep}
 
     def _is_result(self):
@@ -211,7 +213,11 @@ class CorpusViewSet(HistoryMixin, viewsets.ModelViewSet):
         available = serializer_class().get_fields()
         if self.request is None or self.request.method not in permissions.SAFE_METHODS:
             return list(available)
-        return shaping.selected_fields(available, self.request)
+        return shaping.selected_fields(available, self.request, self.shaping_names())
+
+    def shaping_names(self):
+        """Names `fields=`/`omit=` accept beyond the serializer's (see shaping.selected_fields)."""
+        return None
 
     def get_queryset(self):
         queryset = super().get_queryset()

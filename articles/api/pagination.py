@@ -54,7 +54,7 @@ from django.utils.functional import cached_property
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import Cursor, CursorPagination, PageNumberPagination
 from rest_framework.response import Response
-from rest_framework.utils.urls import replace_query_param
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from . import facets as facet_counts
 
@@ -278,7 +278,7 @@ class KeysetPagination(CursorPagination):
     max_page_size = MAX_PAGE_SIZE
     cursor_query_description = (
         "Page by cursor instead of number: `cursor=` (empty) for the first page, then follow `next` and "
-        "`previous`. No count; deep pages cost the same as the first."
+        "`previous`. No count; deep pages cost the same as the first. With `cursor`, `page` is ignored."
     )
     salt = "articles.api.pagination.cursor"
 
@@ -412,8 +412,6 @@ class CorpusPagination(PageNumberPagination):
         self.check_parameters(request)
         if self.cursor_query_param not in request.query_params:
             return super().paginate_queryset(queryset, request, view)
-        if self.page_query_param in request.query_params:
-            raise ValidationError({self.cursor_query_param: ["Give cursor or page, not both."]})
         self.keyset = KeysetPagination()
         page = self.keyset.paginate_queryset(queryset, request, view)
         self.display_page_controls = self.keyset.display_page_controls
@@ -429,7 +427,11 @@ class CorpusPagination(PageNumberPagination):
 
     def get_paginated_response(self, data, **extra):
         if self.keyset is not None:
-            head = {"next": self.keyset.get_next_link(), "previous": self.keyset.get_previous_link()}
+            # A page number given beside the cursor was ignored; the links leave it out.
+            head = {
+                name: remove_query_param(link, self.page_query_param) if link else None
+                for name, link in (("next", self.keyset.get_next_link()), ("previous", self.keyset.get_previous_link()))
+            }
         else:
             paginator = self.page.paginator
             head = {

@@ -14,13 +14,17 @@ def requested_names(request, parameter: str) -> list[str]:
     return [name.strip() for value in values for name in value.split(",") if name.strip()]
 
 
-def selected_fields(available, request) -> list[str]:
-    """The names of `available` that the request's fields/omit keep, in order."""
+def selected_fields(available, request, known=None) -> list[str]:
+    """The names of `available` that the request's fields/omit keep, in order.
+
+    `known`: more names to accept without error, for a response with two
+    shapes (a name of the other shape simply selects nothing)."""
     available = list(available)
+    accepted = set(available) | set(known or ())
     wanted, omitted = (requested_names(request, p) for p in PARAMETERS)
     errors = {}
     for parameter, names in zip(PARAMETERS, (wanted, omitted), strict=True):
-        unknown = [name for name in names if name not in available]
+        unknown = [name for name in names if name not in accepted]
         if unknown:
             errors[parameter] = [f"Unknown field(s): {', '.join(unknown)}. Choose from: {', '.join(available)}."]
     if errors:

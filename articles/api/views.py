@@ -19,6 +19,9 @@ from .exports import JSONLDRenderer
 from .jsonld import NewsArticleJsonLd
 from .schema import error_responses
 
+# The keys of either shape of a comparison: a figure's, or a metric summary's.
+COMPARE_FIELDS = sorted({*serializers.FigureSerializer.Meta.fields, *serializers.MetricSummarySerializer().fields})
+
 
 class NewsArticleRenderer(JSONLDRenderer):
     serializer_class = NewsArticleJsonLd
@@ -76,6 +79,9 @@ class FigureViewSet(CorpusViewSet):
             return serializers.MetricSummarySerializer
         return super().get_serializer_class()
 
+    def shaping_names(self):
+        return COMPARE_FIELDS if self.action == "compare" else None
+
     @extend_schema(
         summary="Compare the figures quoted for a metric",
         description=(
@@ -95,14 +101,15 @@ class FigureViewSet(CorpusViewSet):
             ),
             OpenApiParameter(
                 "fields",
-                {"type": "array", "items": {"type": "string"}},
+                {"type": "array", "items": {"type": "string", "enum": COMPARE_FIELDS}},
                 style="form",
                 explode=False,
-                description="Comma-separated keys to keep in each result: a figure's with `metric`, else a summary's.",
+                description="Comma-separated keys to keep in each result: a figure's with `metric`, else a summary's "
+                "(a key of the other shape keeps nothing).",
             ),
             OpenApiParameter(
                 "omit",
-                {"type": "array", "items": {"type": "string"}},
+                {"type": "array", "items": {"type": "string", "enum": COMPARE_FIELDS}},
                 style="form",
                 explode=False,
                 description="Comma-separated keys to leave out of each result.",
