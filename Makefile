@@ -1,5 +1,6 @@
 # make run   - serve the API with the corpus loaded (SQLite unless DATABASE_URL is set)
 # make test  - ruff and the whole test suite
+# make bench - the benchmark at 10 k, 100 k and 1 M articles on SQLite and PostgreSQL -> bench/RESULTS.md
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
@@ -7,7 +8,7 @@ PORT ?= 8000
 # Development defaults; production sets these in its environment.
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test lint venv
+.PHONY: run test lint venv bench
 
 # Rebuilt whenever requirements.txt is newer than the last install.
 $(VENV)/.installed: requirements.txt
@@ -27,3 +28,10 @@ lint: venv
 
 test: lint
 	$(BIN)/python -m pytest
+
+# Tier databases are generated once (bench/tmp/, corpus_bench_*) and reused.
+BENCH_TIERS ?= 10000,100000,1000000
+BENCH_ENGINES ?= sqlite,postgresql
+bench: venv
+	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-bench-only-not-a-secret} \
+		nice -n 10 $(BIN)/python manage.py bench --tiers $(BENCH_TIERS) --engines $(BENCH_ENGINES) --output bench
