@@ -8,6 +8,7 @@ import json
 import os
 import platform
 import time
+import warnings
 from pathlib import Path
 
 from django.conf import settings
@@ -43,6 +44,8 @@ class Command(BaseCommand):
             with override_settings(DEBUG=False, ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"]):
                 self.stdout.write(json.dumps(measure.serve_for_rss(child_rss)))
             return
+        # WhiteNoise warns that collectstatic has not run; the benchmark serves no static files.
+        warnings.filterwarnings("ignore", "No directory at")
         sizes = _numbers(tiers)
         chosen = [e.strip() for e in engines.split(",") if e.strip()]
         unknown = set(chosen) - {"sqlite", "postgresql"}

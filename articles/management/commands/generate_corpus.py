@@ -51,7 +51,8 @@ class Command(BaseCommand):
             started = time.perf_counter()
             with synthetic.bulk_session(connection):
                 deleted = synthetic.clear(database)
-            self.stdout.write(f"Cleared {deleted} generated articles in {time.perf_counter() - started:.1f} s.")
+            if verbosity >= 1:
+                self.stdout.write(f"Cleared {deleted} generated articles in {time.perf_counter() - started:.1f} s.")
         elif synthetic.holds_generated(database):
             raise CommandError("The database already holds generated rows; pass --clear to replace them.")
         plan = synthetic.plan(articles, seed)
@@ -69,6 +70,8 @@ class Command(BaseCommand):
         elapsed = time.perf_counter() - started
         size = database_size(database)
         shown = f", database {size / 2**20:,.0f} MiB" if size else ""
+        if verbosity < 1 and not digest:
+            return
         self.stdout.write(
             self.style.SUCCESS(
                 f"Generated {plan.articles:,} articles, {plan.outlets:,} outlets, {plan.people:,} people and "
