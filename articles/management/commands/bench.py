@@ -36,10 +36,16 @@ class Command(BaseCommand):
         parser.add_argument("--engines", default="sqlite,postgresql", help="sqlite, postgresql or both.")
         parser.add_argument("--output", default="bench", help="Directory for RESULTS.md and results.json.")
         parser.add_argument("--seed", type=int, default=1)
-        parser.add_argument("--rss-requests", type=int, default=200, help="Requests the memory probe serves.")
+        parser.add_argument("--rss-requests", type=int, default=70, help="Requests the memory probe serves.")
+        parser.add_argument(
+            "--skip",
+            default="",
+            help="engine:articles pairs to leave out, e.g. postgresql:1000000 (reported as not run).",
+        )
+        parser.add_argument("--note", default="", help="A paragraph for RESULTS.md, e.g. why a tier was skipped.")
         parser.add_argument("--child-rss", type=int, default=0, help=argparse_hidden())
 
-    def handle(self, *args, tiers, engines, output, seed, rss_requests, child_rss, **options):
+    def handle(self, *args, tiers, engines, output, seed, rss_requests, skip, note, child_rss, **options):
         if child_rss:
             with override_settings(DEBUG=False, ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"]):
                 self.stdout.write(json.dumps(measure.serve_for_rss(child_rss)))
@@ -61,6 +67,8 @@ class Command(BaseCommand):
             "seed": seed,
             "tiers": sizes,
             "engines": {},
+            "skipped": [pair.strip() for pair in skip.split(",") if pair.strip()],
+            "note": note,
         }
         # The floor's routes beside the real URLconf; DEBUG off as in production.
         with override_settings(
@@ -69,7 +77,8 @@ class Command(BaseCommand):
             ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"],
         ):
             for engine in chosen:
-                results["engines"][engine] = self.engine(engine, sizes, seed, workdir, rss_requests)
+                measured = [n for n in sizes if f"{engine}:{n}" not in results["skipped"]]
+                results["engines"][engine] = self.engine(engine, measured, seed, workdir, rss_requests)
         results["seconds"] = round(time.perf_counter() - started, 1)
         results["targets"] = report.targets(results)
         (out / "results.json").write_text(json.dumps(results, indent=2, default=str) + "\n")
