@@ -32,6 +32,7 @@ test: lint
 # Tier databases are generated once (bench/tmp/, corpus_bench_*) and reused.
 BENCH_TIERS ?= 10000,100000,1000000
 BENCH_ENGINES ?= sqlite,postgresql
+BENCH_ARGS ?=
 bench: venv
 	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-bench-only-not-a-secret} \
-		nice -n 10 $(BIN)/python manage.py bench --tiers $(BENCH_TIERS) --engines $(BENCH_ENGINES) --output bench
+		nice -n 10 $(BIN)/python manage.py bench --tiers $(BENCH_TIERS) --engines $(BENCH_ENGINES) --output bench $(BENCH_ARGS)
