@@ -523,6 +523,7 @@ def bulk_session(connection):
         with connection.cursor() as cursor:
             if connection.vendor == "sqlite":
                 fulltext.restore_sqlite_triggers(connection, tables)
+                cursor.execute("PRAGMA cache_size = -2000")  # SQLite's default again
                 if not connection.in_atomic_block:
                     cursor.execute("PRAGMA synchronous = NORMAL")
                 cursor.execute("ANALYZE")

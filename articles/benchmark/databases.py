@@ -97,6 +97,7 @@ def prepare(engine: str, articles: int, seed: int, workdir: Path, log) -> dict:
         started = time.perf_counter()
         call_command("generate_corpus", articles=articles, seed=seed, clear=True, verbosity=0)
         info = {"seconds": round(time.perf_counter() - started, 1), "reused": False}
+        use(url)  # measure on a fresh connection, not the loader's tuned one
     from ..management.commands.generate_corpus import database_size
 
     info["bytes"] = database_size()
