@@ -43,15 +43,21 @@ class Command(BaseCommand):
             help="engine:articles pairs to leave out, e.g. postgresql:1000000 (reported as not run).",
         )
         parser.add_argument("--note", default="", help="A paragraph for RESULTS.md, e.g. why a tier was skipped.")
+        parser.add_argument(
+            "--render", action="store_true", help="Only rewrite RESULTS.md and the targets from results.json."
+        )
         parser.add_argument("--child-rss", type=int, default=0, help=argparse_hidden())
 
-    def handle(self, *args, tiers, engines, output, seed, rss_requests, skip, note, child_rss, **options):
+    def handle(self, *args, tiers, engines, output, seed, rss_requests, skip, note, render, child_rss, **options):
         if child_rss:
             with override_settings(DEBUG=False, ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"]):
                 self.stdout.write(json.dumps(measure.serve_for_rss(child_rss)))
             return
         # WhiteNoise warns that collectstatic has not run; the benchmark serves no static files.
         warnings.filterwarnings("ignore", "No directory at")
+        if render:
+            self.write(Path(output), json.loads((Path(output) / "results.json").read_text()))
+            return
         sizes = _numbers(tiers)
         chosen = [e.strip() for e in engines.split(",") if e.strip()]
         unknown = set(chosen) - {"sqlite", "postgresql"}
@@ -80,6 +86,9 @@ class Command(BaseCommand):
                 measured = [n for n in sizes if f"{engine}:{n}" not in results["skipped"]]
                 results["engines"][engine] = self.engine(engine, measured, seed, workdir, rss_requests)
         results["seconds"] = round(time.perf_counter() - started, 1)
+        self.write(out, results)
+
+    def write(self, out, results):
         results["targets"] = report.targets(results)
         (out / "results.json").write_text(json.dumps(results, indent=2, default=str) + "\n")
         (out / "RESULTS.md").write_text(report.markdown(results))
