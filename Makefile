@@ -2,6 +2,7 @@
 # make test  - ruff and the whole test suite
 # make serve - production: migrate, collectstatic, gunicorn (needs DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL)
 # make load  - load and fault test against gunicorn on the local PostgreSQL (restarts PostgreSQL; see loadtest/)
+# make bench - the benchmark at 10 k, 100 k and 1 M articles on SQLite and PostgreSQL -> bench/RESULTS.md
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
@@ -9,7 +10,7 @@ PORT ?= 8000
 # Development defaults; production sets these in its environment.
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test lint venv serve load
+.PHONY: run test lint venv serve load bench
 
 # Rebuilt whenever requirements.txt is newer than the last install.
 $(VENV)/.installed: requirements.txt
@@ -40,3 +41,10 @@ serve: venv
 # The harness sets its own production-like environment for the server it starts.
 load: venv
 	$(BIN)/python -m loadtest.run
+# Tier databases are generated once (bench/tmp/, corpus_bench_*) and reused.
+BENCH_TIERS ?= 10000,100000,1000000
+BENCH_ENGINES ?= sqlite,postgresql
+BENCH_ARGS ?=
+bench: venv
+	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-bench-only-not-a-secret} \
+		nice -n 10 $(BIN)/python manage.py bench --tiers $(BENCH_TIERS) --engines $(BENCH_ENGINES) --output bench $(BENCH_ARGS)

@@ -1,0 +1,222 @@
+"""Issue 5's targets, met or missed, and the results as Markdown."""
+
+from .databases import label
+
+TARGETS = {
+    "queries": "Query counts identical at page sizes 1, 20 and 100, at most 6 per list, none while serialising",
+    "drf_overhead": "DRF articles page of 50 at most 1.5× the plain-Django floor (p50)",
+    "scale": "First page at 1 M articles at most 1.5× the first page at 10 k (p50)",
+    "counting": "No unbounded COUNT(*) on the large unfiltered list",
+    "search_rare": "Rare term at 1 M, top 20: p95 ≤ 50 ms",
+    "search_rare_filtered": "Rare term at 1 M with a filter: p95 ≤ 100 ms",
+    "facets": "Each facet at 1 M: p95 ≤ 200 ms",
+    "memory": "Peak RSS per worker at the maximum page size ≤ 200 MB",
+    "conditional_get": "304 answer ≤ 25% of a full response (p50)",
+}
+
+
+AT_LARGEST_TIER = {"scale", "counting", "search_rare", "search_rare_filtered", "facets"}
+
+
+def _check(key, engine, met, figure):
+    return {"target": key, "engine": engine, "met": met, "figure": figure, "text": TARGETS[key]}
+
+
+def targets(results: dict) -> list[dict]:
+    checks = []
+    tiers = sorted({int(t) for e in results["engines"].values() for t in e["tiers"]})
+    for engine, data in results["engines"].items():
+        counts = data.get("query_counts") or {}
+        bad = [
+            name
+            for name, c in counts.items()
+            if len(set(c["queries"].values())) != 1 or max(c["queries"].values()) > 6 or c["during_serialisation"]
+        ]
+        if counts:
+            worst = max(max(c["queries"].values()) for c in counts.values())
+            figure = f"max {worst} per list" + (f"; not met by {', '.join(bad)}" if bad else "")
+            checks.append(_check("queries", engine, not bad, figure))
+        by_tier = data["tiers"]
+        for tier in tiers:
+            over = by_tier.get(str(tier), {}).get("overhead")
+            if over and "p50_ms" in over.get("drf", {}) and "p50_ms" in over.get("values", {}):
+                ratio = over["drf"]["p50_ms"] / over["values"]["p50_ms"]
+                checks.append(_check("drf_overhead", engine, ratio <= 1.5, f"{ratio:.2f}× at {label(tier)}"))
+        measured = sorted(int(t) for t in by_tier)
+        small, large = str(measured[0]), str(measured[-1])
+        # A target set at the largest tier is only judged there.
+        judged = None if measured[-1] < max(tiers) else True
+        first = {
+            t: by_tier.get(t, {}).get("scenarios", {}).get("pages", {}).get("first page", {}) for t in (small, large)
+        }
+        if small != large and all("p50_ms" in f for f in first.values()):
+            ratio = first[large]["p50_ms"] / first[small]["p50_ms"]
+            checks.append(
+                _check("scale", engine, ratio <= 1.5, f"{ratio:.2f}× ({label(int(large))} / {label(int(small))})")
+            )
+        pages = by_tier.get(large, {}).get("scenarios", {}).get("pages", {})
+        if "first page" in pages:
+            unbounded = pages["first page"]["queries"]["unbounded_count"]
+            checks.append(
+                _check(
+                    "counting",
+                    engine,
+                    not unbounded,
+                    f"{'an' if unbounded else 'no'} unbounded COUNT at {label(int(large))}",
+                )
+            )
+        for key, name, limit in (
+            ("search_rare", "search rare", 50),
+            ("search_rare_filtered", "search rare + filter", 100),
+        ):
+            p = pages.get(name, {})
+            if "p95_ms" in p:
+                checks.append(
+                    _check(key, engine, p["p95_ms"] <= limit, f"p95 {p['p95_ms']:.0f} ms at {label(int(large))}")
+                )
+        facets = by_tier.get(large, {}).get("scenarios", {}).get("facets", {})
+        slow = {n: f["p95_ms"] for n, f in facets.items() if f.get("p95_ms", 0) > 200 or "error" in f}
+        if facets:
+            worst = max(facets.items(), key=lambda item: item[1].get("p95_ms", 0))
+            figure = (
+                f"slowest {worst[0]} p95 {worst[1].get('p95_ms', 0):.0f} ms at {label(int(large))}; "
+                f"over 200 ms: {len(slow)} of {len(facets)}"
+            )
+            checks.append(_check("facets", engine, not slow, figure))
+        if not judged:
+            for check in checks:
+                if check["engine"] == engine and check["target"] in AT_LARGEST_TIER:
+                    check["met"] = None
+        rss = data.get("rss") or {}
+        if "peak_rss_mb" in rss:
+            checks.append(_check("memory", engine, rss["peak_rss_mb"] <= 200, f"{rss['peak_rss_mb']:.0f} MB"))
+        conditional = data.get("conditional_get") or {}
+        if conditional.get("available") and "p50_ms" in conditional["not_modified"]:
+            ratio = conditional["not_modified"]["p50_ms"] / conditional["full"]["p50_ms"]
+            checks.append(_check("conditional_get", engine, ratio <= 0.25, f"{ratio:.0%} of full"))
+        elif conditional:
+            checks.append(_check("conditional_get", engine, None, "not available: no ETag on article detail"))
+    return checks
+
+
+def _ms(timing: dict) -> str:
+    if not timing:
+        return "–"
+    if "error" in timing:
+        return timing["error"]
+    return f"{timing['p50_ms']:.1f} / {timing['p95_ms']:.1f}"
+
+
+def _size(value) -> str:
+    return "–" if not value else f"{value / 2**20:,.0f} MiB"
+
+
+def markdown(results: dict) -> str:
+    engines = list(results["engines"])
+    tiers = sorted({int(t) for e in results["engines"].values() for t in e["tiers"]})
+    out = ["# Benchmark results", "",
+           f"`make bench` on {results['machine']}, {results['started']}; {results['seconds']:.0f} s in all. "
+           "Times are milliseconds through Django's test client against the real URLconf (DEBUG off), "
+           "p50 / p95 after a warm-up; \"CPU\" is the benchmark process's own CPU time, which a busy machine "
+           "disturbs less than wall time but which leaves out PostgreSQL's server work. "
+           "Synthetic corpus: `generate_corpus --seed "
+           f"{results['seed']}`.", ""]  # fmt: skip
+    if results.get("note"):
+        out += [results["note"], ""]
+    if results.get("skipped"):
+        out += ["Not run: " + ", ".join(results["skipped"]) + ". A target set at the largest tier is marked n/a "
+                "for an engine whose largest tier did not run.", ""]  # fmt: skip
+    out += ["## Targets", "", "| Target | Engine | Result | Met |", "|---|---|---|---|"]
+    for c in results["targets"]:
+        met = "n/a" if c["met"] is None else ("met" if c["met"] else "**missed**")
+        out.append(f"| {c['text']} | {c['engine']} | {c['figure']} | {met} |")
+    out += ["", "## Corpus generation", "", "| Tier | Engine | Time | Database size |", "|---|---|---|---|"]
+    for tier in tiers:
+        for engine in engines:
+            g = results["engines"][engine]["tiers"].get(str(tier), {}).get("generation")
+            if g:
+                seconds = "–" if g.get("seconds") is None else f"{g['seconds']:,.0f} s"
+                out.append(f"| {label(tier)} | {engine} | {seconds} | {_size(g.get('bytes'))} |")
+    out += ["", "## Articles page of 50: DRF against the floor", "",
+            "| Tier | Engine | DRF | `.values()` + json | raw SQL + orjson | DRF / values | DRF / raw "
+            "| DRF / values, CPU | same JSON |",
+            "|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
+    for tier in tiers:
+        for engine in engines:
+            o = results["engines"][engine]["tiers"].get(str(tier), {}).get("overhead")
+            if not o or "p50_ms" not in o["drf"]:
+                continue
+            r1 = o["drf"]["p50_ms"] / o["values"]["p50_ms"]
+            r2 = o["drf"]["p50_ms"] / o["raw"]["p50_ms"]
+            r3 = o["drf"]["cpu_p50_ms"] / max(o["values"]["cpu_p50_ms"], 0.01)
+            out.append(f"| {label(tier)} | {engine} | {_ms(o['drf'])} | {_ms(o['values'])} | {_ms(o['raw'])} | "
+                       f"{r1:.2f}× | {r2:.2f}× | {r3:.2f}× | {o['same_json']} |")  # fmt: skip
+    out += ["", "## Tiers", ""]
+    names = []
+    for e in results["engines"].values():
+        for t in e["tiers"].values():
+            for n in t.get("scenarios", {}).get("pages", {}):
+                if n not in names:
+                    names.append(n)
+    columns = [(tier, engine) for tier in tiers for engine in engines]
+    out.append("| Scenario | " + " | ".join(f"{label(t)} {e}" for t, e in columns) + " |")
+    out.append("|---|" + "---|" * len(columns))
+
+    def cell(tier, engine, kind, name):
+        s = results["engines"][engine]["tiers"].get(str(tier), {}).get("scenarios", {})
+        timing = s.get(kind, {}).get(name)
+        if not timing:
+            return "–"
+        extra = f" ({timing['count']:,})" if timing.get("count") is not None else ""
+        return _ms(timing) + extra
+
+    for n in names:
+        out.append(f"| {n} | " + " | ".join(cell(t, e, "pages", n) for t, e in columns) + " |")
+    facets = []
+    for e in results["engines"].values():
+        for t in e["tiers"].values():
+            for n in t.get("scenarios", {}).get("facets", {}):
+                if n not in facets:
+                    facets.append(n)
+    for n in facets:
+        out.append(f"| facet {n} | " + " | ".join(cell(t, e, "facets", n) for t, e in columns) + " |")
+    out += ["", "In brackets: the `count` the page reports.", ""]
+    for engine in engines:
+        terms = {t: v.get("scenarios", {}).get("terms") for t, v in results["engines"][engine]["tiers"].items()}
+        shown = "; ".join(f"{label(int(t))}: {v}" for t, v in terms.items() if v)
+        out.append(f"Terms on {engine}: {shown}.  ")
+    out += ["", "## Query counts per list (page sizes 1 / 20 / 100)", "",
+            "| List | " + " | ".join(engines) + " |", "|---|" + "---|" * len(engines)]  # fmt: skip
+    lists = []
+    for e in results["engines"].values():
+        for n in e.get("query_counts") or {}:
+            if n not in lists:
+                lists.append(n)
+    for n in lists:
+        cells = []
+        for engine in engines:
+            c = (results["engines"][engine].get("query_counts") or {}).get(n)
+            if not c:
+                cells.append("–")
+                continue
+            q = " / ".join(str(c["queries"][k]) for k in c["queries"])
+            cells.append(q + (f", {c['during_serialisation']} while serialising" if c["during_serialisation"] else ""))
+        out.append(f"| {n} | " + " | ".join(cells) + " |")
+    out += ["", "## Memory and conditional GET", "", "| Engine | Peak RSS (max page size) | Full GET | 304 |",
+            "|---|---|---|---|"]  # fmt: skip
+    for engine in engines:
+        data = results["engines"][engine]
+        rss = data.get("rss") or {}
+        rss_text = (
+            f"{rss['peak_rss_mb']:.0f} MB after {rss['requests']} requests"
+            if "peak_rss_mb" in rss
+            else rss.get("error", "–")
+        )
+        c = data.get("conditional_get") or {}
+        if c.get("available"):
+            full, nm = _ms(c["full"]), _ms(c["not_modified"])
+        else:
+            full, nm = "–", "not available (no ETag)"
+        out.append(f"| {engine} | {rss_text} | {full} | {nm} |")
+    out.append("")
+    return "\n".join(out)

@@ -1,0 +1,87 @@
+"""What each tier measures: pages, searches and facets of the corpus it holds."""
+
+import json
+
+from django.db import connection
+
+from ..api.urls import router
+from ..models import Article, Outlet, Person
+from ..synthetic import SLUG_PREFIX
+from . import measure
+
+COMMON_TERM = "venezuela"  # in nearly every generated article: it is all over the seed documents
+
+
+def terms() -> dict:
+    """The filter and search terms of this database's corpus: the busiest
+    outlet, and the surname of the least-mentioned person (Zipf's tail)."""
+    outlet = Outlet.objects.filter(slug__startswith=SLUG_PREFIX).order_by("pk").first()
+    person = Person.objects.filter(slug__startswith=SLUG_PREFIX).order_by("-pk").first()
+    return {"outlet": outlet.slug, "rare": person.name.split()[-1], "common": COMMON_TERM}
+
+
+def facet_urls() -> dict[str, str]:
+    urls = {}
+    for prefix, viewset, _ in router.registry:
+        for name in getattr(viewset.filterset_class, "facets", {}):
+            urls[f"{prefix}:{name}"] = f"/api/v1/{prefix}/?page_size=1&facets={name}"
+    return urls
+
+
+def tier(get, articles: int) -> dict:
+    t = terms()
+    deep = max(1, articles * 9 // 10 // 20)
+    pages = {
+        "first page": "/api/v1/articles/",
+        "deep page": f"/api/v1/articles/?page={deep}",
+        "filtered page": f"/api/v1/articles/?outlet={t['outlet']}",
+        "search rare": f"/api/v1/articles/?search={t['rare']}",
+        "search rare + filter": f"/api/v1/articles/?search={t['rare']}&outlet={t['outlet']}",
+        "search common": f"/api/v1/articles/?search={t['common']}",
+        "search common + filter": f"/api/v1/articles/?search={t['common']}&outlet={t['outlet']}",
+    }
+    result = {"terms": t, "pages": {}, "facets": {}}
+    for name, url in pages.items():
+        timing = measure.timed(get, url)
+        response = get(url)
+        if response.status_code == 200:
+            timing["count"] = json.loads(response.content).get("count")
+        timing["queries"] = measure.query_count(get, url)
+        result["pages"][name] = timing
+    for name, url in facet_urls().items():
+        result["facets"][name] = measure.timed(get, url)
+    return result
+
+
+def overhead(get) -> dict:
+    """The same page of 50 articles: DRF, `.values()` + json, raw SQL + orjson."""
+    urls = {
+        "drf": "/api/v1/articles/?page_size=50",
+        "values": "/bench/values/articles/?page_size=50",
+        "raw": "/bench/raw/articles/?page_size=50",
+    }
+    result = {name: measure.timed(get, url) for name, url in urls.items()}
+    bodies = {name: json.loads(get(url).content) for name, url in urls.items()}
+    result["same_json"] = bodies["drf"] == bodies["values"] == bodies["raw"]
+    return result
+
+
+def conditional_get(get) -> dict:
+    article = Article.objects.order_by("pk").values_list("pk", flat=True).first()
+    url = f"/api/v1/articles/{article}/"
+    etag = get(url).headers.get("ETag")
+    if not etag:
+        return {"available": False, "url": url}
+    return {
+        "available": True,
+        "url": url,
+        "full": {**measure.timed(get, url), "queries": measure.query_count(get, url)["queries"]},
+        "not_modified": {
+            **measure.timed(get, url, {"If-None-Match": etag}, expect=304),
+            "queries": measure.query_count(lambda u: get(u, headers={"If-None-Match": etag}), url)["queries"],
+        },
+    }
+
+
+def vendor() -> str:
+    return connection.vendor

@@ -1,0 +1,747 @@
+"""A synthetic corpus of any size, for measuring the API at scale.
+
+Deterministic: the same number of articles and seed give the same rows (ids
+aside, which follow whatever the database already holds). Proportions per
+1 M articles: about 200 outlets, 50 k people, 20 k events; every article has
+3 figures and 5 mentions (2–4 people, the rest events) and a body of about
+3 KB recombined from the sentences of fixtures/documents.
+
+Every mention and figure is placed in the body as it is built, so its quote
+is `body[start:end]` by construction. `search_text` and `word_count` are
+assembled from pieces folded once (folding whitespace-joined pieces equals
+folding their join), which is what lets a million articles load in minutes.
+
+Generated rows are marked: articles by `source_document` under
+`synthetic/<seed>/`, outlets, people and events by a `syn-` slug.
+"""
+
+import bisect
+import datetime
+import hashlib
+import itertools
+import random
+import re
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.text import slugify
+
+from . import dates, text
+
+SOURCE_PREFIX = "synthetic/"
+SLUG_PREFIX = "syn-"
+FIGURES_PER_ARTICLE = 3
+MENTIONS_PER_ARTICLE = 5
+BODY_CHARS = 3000
+# A fixed clock for created/modified, so two loads give the same rows.
+EPOCH = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+FIRST_DAY = datetime.date(1995, 1, 1)
+DAYS = (datetime.date(2026, 1, 1) - FIRST_DAY).days
+
+
+@dataclass(frozen=True)
+class Plan:
+    articles: int
+    seed: int
+    outlets: int
+    people: int
+    events: int
+
+    @property
+    def source_prefix(self) -> str:
+        return f"{SOURCE_PREFIX}{self.seed}/"
+
+
+def plan(articles: int, seed: int) -> Plan:
+    """How many of each record `articles` articles come with: per 1 M, 200
+    outlets, 50 k people and 20 k events, with a floor so a small corpus
+    still has a choice of each."""
+    return Plan(
+        articles=articles,
+        seed=seed,
+        outlets=max(5, round(articles / 5_000)),
+        people=max(20, round(articles / 20)),
+        events=max(10, round(articles / 50)),
+    )
+
+
+def _rng(seed: int, stream: str) -> random.Random:
+    # A string seed is hashed with SHA-512: stable across runs and machines.
+    return random.Random(f"{seed}:{stream}")  # noqa: S311 - test data, not secrets
+
+
+# Vocabulary ---------------------------------------------------------------
+
+FIRST_NAMES = [
+    "Ana", "Luis", "María", "José", "Carmen", "Jorge", "Rosa", "Pedro", "Elena", "Raúl", "Lucía", "Andrés",
+    "Isabel", "Manuel", "Teresa", "Víctor", "Julia", "Ramón", "Sofía", "Ernesto", "Marta", "Héctor", "Inés",
+    "Tomás", "Yolanda", "Óscar", "Beatriz", "Rubén", "Gloria", "Iván", "Daniel", "Sarah", "James", "Helen",
+    "Peter", "Emma", "David", "Grace", "Michael", "Laura", "Yudelkis", "Delcy", "Nicolás", "Bruno", "Celia",
+]  # fmt: skip
+SYLLABLES = [
+    "ba", "be", "ca", "co", "da", "de", "do", "fa", "ga", "go", "la", "le", "lo", "ma", "me", "mi", "na", "ne",
+    "no", "pa", "pe", "ra", "re", "ri", "ro", "sa", "se", "so", "ta", "te", "to", "va", "ve", "vi", "za", "zu",
+    "bel", "can", "dor", "gal", "lan", "mar", "nor", "quel", "ren", "sal", "tor", "var",
+]  # fmt: skip
+SURNAME_ENDINGS = ["", "", "", "s", "z", "n", "r", "ez", "es", "al"]
+ACCENTS = str.maketrans("aeiou", "áéíóú")
+PLACES = [
+    "Caracas", "Havana", "Maracaibo", "Santiago", "Holguín", "Valencia", "Barquisimeto", "Cienfuegos", "Mérida",
+    "Camagüey", "Bogotá", "Managua", "La Paz", "Quito", "Mexico City", "Madrid", "London", "Washington",
+    "Brasília", "Montevideo", "Panama", "Kingston", "Port of Spain", "Barinas", "Matanzas", "Pinar del Río",
+]  # fmt: skip
+OUTLET_PATTERNS = [
+    "{place} Herald", "Diario de {place}", "{place} Tribune", "Radio {place}", "The {place} Observer",
+    "{place} Daily", "Voz de {place}", "{place} Review", "{place} Post", "Correo de {place}", "{place} Wire",
+]  # fmt: skip
+OUTLET_KINDS = ["news_site", "party_press", "broadcaster", "blog", "magazine", "wire", "syndicator", "other"]
+COUNTRIES = ["VE", "CU", "GB", "US", "ES", "MX", "CO", "AR", "NI", "BO"]
+EVENT_KINDS = [
+    ("meeting", "summit"), ("agreement", "accord"), ("protest", "march"), ("election", "election"),
+    ("crisis", "blackout"), ("blockade", "embargo"), ("declaration", "declaration"), ("seizure", "tanker seizure"),
+    ("programme", "literacy campaign"), ("release", "prisoner release"), ("attack", "raid"), ("founding", "founding"),
+]  # fmt: skip
+ROLES_OF = ["minister", "spokesperson", "economist", "union leader", "ambassador", "deputy", "historian", "reporter"]
+PERSON_TEMPLATES = [
+    "{q} said the agreement would stand.",
+    "According to {q}, the talks went on late into the night.",
+    "{q}, speaking to reporters, rejected the accusation.",
+    "The plan was defended by {q} in a long statement.",
+    "Critics singled out {q} for the delays.",
+]
+QUOTED_TEMPLATES = [
+    "‘We will not be intimidated,’ said {q}.",
+    "{q} told the assembly: ‘This is a question of sovereignty.’",
+    "‘The figures speak for themselves,’ {q} insisted.",
+]
+EVENT_TEMPLATES = [
+    "Delegates recalled the {q} more than once.",
+    "Observers compared the situation with the {q}.",
+    "The {q} changed the terms of the debate.",
+    "Little was said in public about the {q}.",
+]
+FIGURE_TEMPLATES = [
+    "Officials put the figure at {q}.",
+    "By one count it came to {q}.",
+    "The ministry reported {q}, a number disputed by the opposition.",
+]
+# metric, label, unit, low, high, format of a value
+METRICS = [
+    ("oil-shipments-bpd", "Oil shipped to Cuba", "barrels per day", 5_000, 120_000, "{:,} barrels of oil per day"),
+    ("cuban-doctors", "Cuban doctors in Venezuela", "people", 1_000, 40_000, "{:,} Cuban doctors"),
+    ("protesters", "Protesters in the streets", "people", 500, 900_000, "{:,} protesters"),
+    ("inflation-rate", "Annual inflation", "percent", 1, 900, "{} per cent inflation"),
+    ("trade-volume-usd", "Bilateral trade", "USD", 10_000_000, 9_000_000_000, "${:,} in trade"),
+    ("debt-usd", "Debt owed", "USD", 1_000_000, 5_000_000_000, "a debt of ${:,}"),
+    ("unemployment-rate", "Unemployment", "percent", 2, 40, "unemployment of {} per cent"),
+    ("voter-turnout", "Turnout", "percent", 30, 95, "a turnout of {} per cent"),
+    ("deaths", "People killed", "people", 1, 5_000, "{:,} dead"),
+    ("tankers", "Tankers", "ships", 2, 60, "{:,} tankers"),
+    ("literacy-graduates", "People taught to read", "people", 1_000, 1_500_000, "{:,} newly literate adults"),
+    ("electricity-mw", "Generating capacity", "megawatts", 50, 20_000, "{:,} megawatts"),
+]
+QUALIFIERS = [("exact", "", 6), ("approximately", "approximately ", 2), ("at_least", "at least ", 1), ("range", "", 1)]
+HEADLINES = [
+    "{event}: what happened and what comes next",
+    "{person} on the {event}",
+    "Questions remain after the {event}",
+    "{place} reacts to the {event}",
+    "Inside the {event}",
+    "{person} defends the record",
+]
+
+
+# The sentence pool ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A run of body text with its folded form and word count, computed once."""
+
+    text: str
+    folded: str
+    words: int
+
+
+def piece(value: str) -> Piece:
+    return Piece(value, text.fold(value), text.word_count(value))
+
+
+def seed_sentences() -> list[Piece]:
+    """Sentences of the seed documents, in a stable order."""
+    found = []
+    for path in sorted(Path(settings.BASE_DIR, "fixtures", "documents").glob("*.txt")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            for sentence in re.split(r"(?<=[.!?’])\s+(?=[A-Z‘])", line.strip()):
+                if 40 <= len(sentence) <= 400 and sentence[-1] in ".!?’":
+                    found.append(sentence)
+    return [piece(sentence) for sentence in dict.fromkeys(found)]
+
+
+# Entities --------------------------------------------------------------------
+
+
+@dataclass
+class Entities:
+    outlets: list[dict] = field(default_factory=list)
+    people: list[dict] = field(default_factory=list)
+    events: list[dict] = field(default_factory=list)
+    participants: list[tuple[int, int]] = field(default_factory=list)  # (event index, person index)
+
+
+def zipf_cumulative(count: int, exponent: float = 1.0) -> list[float]:
+    """Cumulative weights for picking index k with weight 1/(k+1)^s: a few
+    outlets and people carry much of the corpus, as in real news."""
+    return list(itertools.accumulate(1.0 / (k + 1) ** exponent for k in range(count)))
+
+
+def build_entities(p: Plan) -> Entities:
+    entities = Entities()
+    rng = _rng(p.seed, "outlets")
+    for i in range(p.outlets):
+        place = rng.choice(PLACES)
+        name = rng.choice(OUTLET_PATTERNS).format(place=place)
+        slug = f"{SLUG_PREFIX}{slugify(name)}-{i + 1}"
+        description = f"A synthetic {rng.choice(OUTLET_KINDS).replace('_', ' ')} outlet based in {place}."
+        entities.outlets.append(
+            {
+                "name": name,
+                "slug": slug,
+                "kind": rng.choice(OUTLET_KINDS),
+                "country": rng.choice(COUNTRIES),
+                "homepage": f"https://{slug}.example.org/",
+                "description": description,
+                "search_text": text.search_document(name, slug, description),
+            }
+        )
+    rng = _rng(p.seed, "people")
+    for i in range(p.people):
+        surname = "".join(rng.choice(SYLLABLES) for _ in range(rng.choice((2, 3, 3)))) + rng.choice(SURNAME_ENDINGS)
+        plain = f"{rng.choice(FIRST_NAMES)} {surname.capitalize()}"
+        if rng.random() < 0.3:  # an accented spelling, with the plain one as an alias
+            vowel = rng.choice([k for k, c in enumerate(plain) if c in "aeiou"] or [0])
+            name = plain[:vowel] + plain[vowel].translate(ACCENTS) + plain[vowel + 1 :]
+        else:
+            name = plain
+        aliases = sorted({plain, surname.capitalize()} - {name})
+        entities.people.append(
+            {
+                "name": name,
+                "slug": f"{SLUG_PREFIX}{slugify(plain)}-{i + 1}",
+                "aliases": aliases,
+                "description": f"{rng.choice(ROLES_OF).capitalize()} (synthetic).",
+                "search_text": text.search_document(name, aliases),
+            }
+        )
+    rng = _rng(p.seed, "events")
+    precisions = [dates.Precision.DAY] * 12 + [dates.Precision.MONTH] * 5 + [dates.Precision.YEAR] * 2
+    precisions.append(dates.Precision.DECADE)
+    for i in range(p.events):
+        kind, noun = rng.choice(EVENT_KINDS)
+        place = rng.choice(PLACES)
+        precision = rng.choice(precisions)
+        start = dates.period_start(FIRST_DAY + datetime.timedelta(days=rng.randrange(DAYS)), precision)
+        name = f"{place} {noun} of {start.year}"
+        if precision in (dates.Precision.DAY, dates.Precision.MONTH):
+            name = f"{place} {noun} of {start:%B} {start.year}"
+        description = f"A {noun} in {place}."
+        entities.events.append(
+            {
+                "name": name,
+                "slug": f"{SLUG_PREFIX}{slugify(name)}-{i + 1}",
+                "kind": kind,
+                "description": description,
+                "start": start,
+                "precision": precision,
+                "last_day": dates.covered_until(start, None, precision),
+                "location": place,
+                "search_text": text.search_document(name, description, place),
+            }
+        )
+        for person in sorted(rng.sample(range(p.people), min(2, p.people))):
+            entities.participants.append((i, person))
+    return entities
+
+
+# Articles --------------------------------------------------------------------
+
+
+@dataclass
+class Draft:
+    """An article before it has ids: its fields, and its evidence by entity index."""
+
+    index: int
+    fields: dict
+    outlet: int
+    person_mentions: list[dict]
+    event_mentions: list[dict]
+    figures: list[dict]
+
+
+class ArticleWriter:
+    """Builds article `index` after article `index - 1`: one random stream per corpus."""
+
+    def __init__(self, p: Plan, entities: Entities):
+        self.plan = p
+        self.entities = entities
+        self.rng = _rng(p.seed, "articles")
+        self.sentences = seed_sentences()
+        self.outlet_weights = zipf_cumulative(p.outlets)
+        self.person_weights = zipf_cumulative(p.people, 0.9)
+        self.event_weights = zipf_cumulative(p.events, 0.8)
+        self.folded_metric = {m[0]: (text.fold(m[1]), text.fold(m[0]), text.fold(m[2])) for m in METRICS}
+        self.qualifier_weights = list(itertools.accumulate(q[2] for q in QUALIFIERS))
+
+    def _pick(self, cumulative: list[float]) -> int:
+        return bisect.bisect_left(cumulative, self.rng.random() * cumulative[-1])
+
+    def _distinct(self, cumulative: list[float], count: int) -> list[int]:
+        chosen: list[int] = []
+        while len(chosen) < count:
+            k = self._pick(cumulative)
+            if k not in chosen or len(chosen) >= len(cumulative):
+                chosen.append(k)
+        return chosen
+
+    def figure_quote(self, metric) -> tuple[str, dict]:
+        rng = self.rng
+        slug, label, unit, low, high, template = metric
+        qualifier, prefix, _ = QUALIFIERS[bisect.bisect_left(self.qualifier_weights, rng.random() * 10)]
+        value = rng.randint(low, high)
+        if value >= 1000:  # quoted numbers are round
+            value = round(value, -len(str(value)) + 2)
+        if qualifier == "range":
+            upper = value + max(1, value // rng.choice((4, 5, 10)))
+            number = "{:,}" if "{:,}" in template else "{}"
+            quote = template.replace(number, f"{number.format(value)}–{number.format(upper)}", 1)
+            return quote, {"value": Decimal(value), "value_max": Decimal(upper), "qualifier": qualifier}
+        marker = "${" if "${" in template else "{"
+        quote = template.replace(marker, prefix + marker, 1).format(value)
+        return quote, {"value": Decimal(value), "value_max": None, "qualifier": qualifier}
+
+    def draft(self, index: int) -> Draft:
+        rng = self.rng
+        entities = self.entities
+        outlet = self._pick(self.outlet_weights)
+        people_count = rng.choice((2, 3, 3, 4))
+        people = self._distinct(self.person_weights, min(people_count, self.plan.people))
+        events = self._distinct(self.event_weights, min(MENTIONS_PER_ARTICLE - len(people), self.plan.events))
+        metrics = [rng.choice(METRICS) for _ in range(FIGURES_PER_ARTICLE)]
+        day = FIRST_DAY + datetime.timedelta(days=rng.randrange(DAYS))
+        precision = rng.choices(["day", "month", "year"], cum_weights=[90, 97, 100])[0]
+        published = dates.period_start(day, precision)
+
+        pieces: list[Piece] = []
+        person_mentions, event_mentions, figures = [], [], []
+        position = 0
+
+        def add(value: Piece, separator: str = " ") -> int:
+            """Append a piece; returns where its text starts in the body."""
+            nonlocal position
+            if pieces:
+                position += len(separator)
+                pieces.append(Piece(separator, "", 0))
+            start = position
+            pieces.append(value)
+            position += len(value.text)
+            return start
+
+        def fact(template: str, quote: str) -> tuple[Piece, int]:
+            before = template.split("{q}")[0]
+            return piece(template.replace("{q}", quote)), len(before)
+
+        # Facts: each a sentence carrying one quote at a known offset.
+        facts = []
+        author = people[0] if rng.random() < 0.4 else None
+        for k in people:
+            if k == author:
+                continue
+            role = "quoted" if rng.random() < 0.4 else "mentioned"
+            templates = QUOTED_TEMPLATES if role == "quoted" else PERSON_TEMPLATES
+            facts.append(("person", k, role, rng.choice(templates)))
+        for k in events:
+            facts.append(("event", k, None, rng.choice(EVENT_TEMPLATES)))
+        for metric in metrics:
+            facts.append(("figure", metric, None, rng.choice(FIGURE_TEMPLATES)))
+        rng.shuffle(facts)
+
+        if author is not None:
+            name = entities.people[author]["name"]
+            start = add(piece(f"By {name}"), "") + 3
+            person_mentions.append({"person": author, "role": "author", "quote": name, "start": start})
+        filler_needed = max(4, (BODY_CHARS - 80 * len(facts)) // 150)
+        slots = sorted(rng.sample(range(filler_needed + len(facts)), len(facts)))
+        fact_at = dict(zip(slots, facts, strict=True))
+        sentence_in_paragraph = 0
+        for slot in range(filler_needed + len(facts)):
+            separator = "\n\n" if sentence_in_paragraph == 0 else " "
+            sentence_in_paragraph = (sentence_in_paragraph + 1) % rng.choice((3, 4, 5))
+            if slot not in fact_at:
+                add(rng.choice(self.sentences), separator)
+                continue
+            kind, what, role, template = fact_at[slot]
+            if kind == "person":
+                quote = entities.people[what]["name"]
+                if entities.people[what]["aliases"] and rng.random() < 0.2:
+                    quote = entities.people[what]["aliases"][0]
+                sentence, offset = fact(template, quote)
+                person_mentions.append(
+                    {"person": what, "role": role, "quote": quote, "start": add(sentence, separator) + offset}
+                )
+            elif kind == "event":
+                quote = entities.events[what]["name"]
+                sentence, offset = fact(template, quote)
+                event_mentions.append({"event": what, "quote": quote, "start": add(sentence, separator) + offset})
+            else:
+                quote, values = self.figure_quote(what)
+                sentence, offset = fact(template, quote)
+                slug, label, unit = what[0], what[1], what[2]
+                folded_label, folded_metric, folded_unit = self.folded_metric[slug]
+                figure = {
+                    **values,
+                    "quote": quote,
+                    "start": add(sentence, separator) + offset,
+                    "metric": slug,
+                    "label": label,
+                    "unit": unit,
+                    "as_of": published if precision == "day" else None,
+                    "event": events[0] if events and rng.random() < 0.5 else None,
+                    "person": people[-1] if rng.random() < 0.3 else None,
+                    "search_text": " "
+                    + " ".join(part for part in (folded_label, text.fold(quote), folded_metric, folded_unit) if part)
+                    + " ",
+                }
+                figures.append(figure)
+
+        body = "".join(p.text for p in pieces)
+        place = rng.choice(PLACES)
+        headline = rng.choice(HEADLINES).format(
+            event=entities.events[events[0]]["name"] if events else "summit",
+            person=entities.people[people[0]]["name"],
+            place=place,
+        )
+        summary = rng.choice(self.sentences)
+        folded = [text.fold(headline), summary.folded, *(p.folded for p in pieces)]
+        outlet_name = entities.outlets[outlet]["name"]
+        source_document = f"{self.plan.source_prefix}{index + 1:07d}.txt"
+        fields = {
+            "title": headline,
+            "summary": summary.text,
+            "body": body,
+            "caption": "",
+            "source_document": source_document,
+            "source_text": f"{outlet_name}\n{headline}\n{published.isoformat()}\n\n{body}\n",
+            "published": published,
+            "published_precision": precision,
+            "published_time": None,
+            "language": "en",
+            "word_count": sum(p.words for p in pieces),
+            "search_text": " " + " ".join(f for f in folded if f) + " ",
+        }
+        for evidence in (*person_mentions, *event_mentions, *figures):
+            evidence["end"] = evidence["start"] + len(evidence["quote"])
+        return Draft(index, fields, outlet, person_mentions, event_mentions, figures)
+
+
+def digest_rows(rows) -> str:
+    """A SHA-256 over rows given in a stable order (see the tests and `generate_corpus --digest`)."""
+    digest = hashlib.sha256()
+    for row in rows:
+        digest.update(repr(tuple(row)).encode())
+    return digest.hexdigest()
+
+
+# Loading ---------------------------------------------------------------------
+
+
+def _models():
+    from . import models
+
+    return models
+
+
+def generated_articles(seed: int | None = None):
+    prefix = SOURCE_PREFIX if seed is None else f"{SOURCE_PREFIX}{seed}/"
+    return _models().Article.objects.filter(source_document__startswith=prefix)
+
+
+def holds_generated(using: str = "default") -> bool:
+    m = _models()
+    return any(
+        model.objects.using(using).filter(**{lookup: prefix}).exists()
+        for model, lookup, prefix in (
+            (m.Article, "source_document__startswith", SOURCE_PREFIX),
+            (m.Outlet, "slug__startswith", SLUG_PREFIX),
+            (m.Person, "slug__startswith", SLUG_PREFIX),
+            (m.Event, "slug__startswith", SLUG_PREFIX),
+        )
+    )
+
+
+@contextmanager
+def bulk_session(connection):
+    """Make a bulk load fast, and leave the full-text indexes right afterwards.
+
+    SQLite: no fsync, a big page cache, and the FTS5 triggers off during the
+    load; restore_sqlite_triggers puts them back and rebuilds each index in
+    one pass. PostgreSQL: asynchronous commit, no per-row foreign-key
+    triggers (the generator writes parents before children), and the GIN
+    indexes of the two big tables built once at the end rather than row by
+    row. The stored tsvector column is computed on insert either way.
+    """
+    from . import fulltext
+
+    m = _models()
+    tables = [model._meta.db_table for model in m.SEARCHABLE]
+    # Inside a transaction (a test) PostgreSQL may refuse CREATE INDEX while
+    # deferred constraint checks are pending: keep the GIN indexes there.
+    big = [] if connection.in_atomic_block else [m.Article._meta.db_table, m.Figure._meta.db_table]
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            # SQLite refuses to change the safety level inside a transaction (as in a test).
+            pragmas = ["cache_size = -400000"]
+            if not connection.in_atomic_block:
+                pragmas += ["synchronous = OFF", "temp_store = MEMORY"]
+            for pragma in pragmas:
+                cursor.execute(f"PRAGMA {pragma}")
+            for table in tables:
+                for suffix in ("ai", "ad", "au"):
+                    cursor.execute(f"DROP TRIGGER IF EXISTS {fulltext.fts_table(table)}_{suffix}")
+        elif connection.vendor == "postgresql":
+            cursor.execute("SET synchronous_commit = off")
+            cursor.execute("SET session_replication_role = replica")
+            cursor.execute("SET maintenance_work_mem = '512MB'")
+            for table in big:
+                cursor.execute(f"DROP INDEX IF EXISTS {table}_{fulltext.VECTOR_COLUMN}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            if connection.vendor == "sqlite":
+                fulltext.restore_sqlite_triggers(connection, tables)
+                cursor.execute("PRAGMA cache_size = -2000")  # SQLite's default again
+                if not connection.in_atomic_block:
+                    cursor.execute("PRAGMA synchronous = NORMAL")
+                cursor.execute("ANALYZE")
+            elif connection.vendor == "postgresql":
+                cursor.execute("SET session_replication_role = origin")
+                for table in big:
+                    # The index fulltext.install creates, built in one pass.
+                    cursor.execute(fulltext._postgres_install(table)[1])
+                cursor.execute("RESET maintenance_work_mem")
+                cursor.execute("RESET synchronous_commit")
+                for table in tables + [model._meta.db_table for model in (m.PersonMention, m.EventMention)]:
+                    cursor.execute(f"ANALYZE {table}")
+
+
+def clear(using: str = "default") -> int:
+    """Delete every generated row (and evidence that points at a generated
+    person or event); returns the number of articles deleted. Plain SQL: the
+    ORM's collector would load a million articles to cascade from them."""
+    from django.db import connections
+
+    m = _models()
+    connection = connections[using]
+    table = {model: model._meta.db_table for model in (m.Article, m.Outlet, m.Person, m.Event, m.Figure)}
+    articles = f"SELECT id FROM {table[m.Article]} WHERE source_document LIKE %s"  # noqa: S608
+    people = f"SELECT id FROM {table[m.Person]} WHERE slug LIKE %s"  # noqa: S608
+    events = f"SELECT id FROM {table[m.Event]} WHERE slug LIKE %s"  # noqa: S608
+    generated, marked = [SOURCE_PREFIX + "%"], [SLUG_PREFIX + "%"]
+    participants = m.Event.participants.through._meta.db_table
+    statements = [
+        *(
+            (f"DELETE FROM {model._meta.db_table} WHERE article_id IN ({articles})", generated)  # noqa: S608
+            for model in (m.PersonMention, m.EventMention, m.Figure)
+        ),
+        (f"DELETE FROM {m.PersonMention._meta.db_table} WHERE person_id IN ({people})", marked),  # noqa: S608
+        (f"DELETE FROM {m.EventMention._meta.db_table} WHERE event_id IN ({events})", marked),  # noqa: S608
+        (f"UPDATE {table[m.Figure]} SET person_id = NULL WHERE person_id IN ({people})", marked),  # noqa: S608
+        (f"UPDATE {table[m.Figure]} SET event_id = NULL WHERE event_id IN ({events})", marked),  # noqa: S608
+        (f"UPDATE {table[m.Article]} SET original_id = NULL WHERE original_id IN ({articles})", generated),  # noqa: S608
+        (f"DELETE FROM {participants} WHERE event_id IN ({events}) OR person_id IN ({people})", marked * 2),  # noqa: S608
+        (f"DELETE FROM {table[m.Article]} WHERE source_document LIKE %s", generated),  # noqa: S608
+    ]
+    deleted = 0
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        for sql, params in statements:
+            cursor.execute(sql, params)
+            deleted = cursor.rowcount  # the last statement deletes the articles
+        for model in (m.Person, m.Event, m.Outlet):
+            cursor.execute(f"DELETE FROM {model._meta.db_table} WHERE slug LIKE %s", marked)  # noqa: S608
+    return deleted
+
+
+@contextmanager
+def fixed_timestamps():
+    """Let created/modified take the generator's fixed clock instead of now()."""
+    m = _models()
+    fields = [model._meta.get_field(name) for model in (m.Outlet, m.Person, m.Event, m.Article) for name in TIMESTAMPS]
+    saved = [(f, f.auto_now, f.auto_now_add) for f in fields]
+    for f in fields:
+        f.auto_now = f.auto_now_add = False
+    try:
+        yield
+    finally:
+        for f, auto_now, auto_now_add in saved:
+            f.auto_now, f.auto_now_add = auto_now, auto_now_add
+
+
+TIMESTAMPS = ("created", "modified")
+
+
+ARTICLE_FIELDS = [
+    "title", "summary", "body", "caption", "source_document", "source_text", "published", "published_precision",
+    "published_time", "language", "word_count", "search_text",
+]  # fmt: skip
+FIGURE_FIELDS = [
+    "quote", "start", "end", "value", "value_max", "qualifier", "unit", "metric", "label", "as_of", "search_text"
+]  # fmt: skip
+
+
+def insert(connection, cursor, model, columns: list[str], rows: list[tuple]) -> None:
+    """INSERT `rows` of `columns` (field names or attnames) into `model`'s table.
+
+    SQLite: executemany, one prepared statement. PostgreSQL: multi-row
+    VALUES, since psycopg's executemany would send one statement per row.
+    """
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(model._meta.get_field(name).column) for name in columns)
+    head = f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES "  # noqa: S608
+    one = f"({', '.join(['%s'] * len(columns))})"
+    if connection.vendor != "postgresql":
+        cursor.executemany(head + one, rows)
+        return
+    for first in range(0, len(rows), PG_ROWS_PER_INSERT):
+        chunk = rows[first : first + PG_ROWS_PER_INSERT]
+        cursor.execute(head + ", ".join([one] * len(chunk)), [value for row in chunk for value in row])
+
+
+PG_ROWS_PER_INSERT = 500
+
+
+def load(p: Plan, batch_size: int = 5000, using: str = "default", progress=None) -> dict:
+    """Write the corpus `p` describes; returns counts. `progress(done, total)` after each batch."""
+    from django.core.management.color import no_style
+    from django.db import connections
+
+    m = _models()
+    connection = connections[using]
+    stamps = {"created": EPOCH, "modified": EPOCH}
+    insert_size = 1000 if connection.vendor == "postgresql" else None  # SQLite: Django's own cap on variables
+    # Outlets, people and events go through bulk_create; the article tables,
+    # a million rows and more each, through executemany: one prepared
+    # statement, no model instances.
+    entities = build_entities(p)
+    with fixed_timestamps(), bulk_session(connection):
+        with transaction.atomic(using=using):
+            outlets = m.Outlet.objects.using(using).bulk_create(
+                [m.Outlet(**row, **stamps) for row in entities.outlets], batch_size=insert_size
+            )
+            people = m.Person.objects.using(using).bulk_create(
+                [m.Person(**row, **stamps) for row in entities.people], batch_size=insert_size
+            )
+            events = m.Event.objects.using(using).bulk_create(
+                [m.Event(**row, **stamps) for row in entities.events], batch_size=insert_size
+            )
+            through = m.Event.participants.through
+            through.objects.using(using).bulk_create(
+                [through(event_id=events[e].pk, person_id=people[k].pk) for e, k in entities.participants],
+                batch_size=insert_size,
+            )
+        outlet_ids = [o.pk for o in outlets]
+        person_ids = [o.pk for o in people]
+        event_ids = [o.pk for o in events]
+        base = m.Article.objects.using(using).order_by("-pk").values_list("pk", flat=True).first() or 0
+        writer = ArticleWriter(p, entities)
+        ops = connection.ops
+        stamp = ops.adapt_datetimefield_value(EPOCH)
+        article_columns = [*ARTICLE_FIELDS, "id", "outlet_id", "created", "modified"]
+        figure_columns = [*FIGURE_FIELDS, "article_id", "event_id", "person_id"]
+        value_field = m.Figure._meta.get_field("value")
+
+        def number(value):
+            if value is None:
+                return None
+            return ops.adapt_decimalfield_value(value, value_field.max_digits, value_field.decimal_places)
+
+        for first in range(0, p.articles, batch_size):
+            drafts = [writer.draft(i) for i in range(first, min(p.articles, first + batch_size))]
+            articles, person_mentions, event_mentions, figures = [], [], [], []
+            for d in drafts:
+                pk = base + d.index + 1
+                row = {**d.fields, "published": ops.adapt_datefield_value(d.fields["published"])}
+                articles.append((*(row[name] for name in ARTICLE_FIELDS), pk, outlet_ids[d.outlet], stamp, stamp))
+                for e in d.person_mentions:
+                    person_mentions.append((pk, person_ids[e["person"]], e["role"], e["quote"], e["start"], e["end"]))
+                for e in d.event_mentions:
+                    event_mentions.append((pk, event_ids[e["event"]], e["quote"], e["start"], e["end"]))
+                for f in d.figures:
+                    row = {
+                        **f,
+                        "value": number(f["value"]),
+                        "value_max": number(f["value_max"]),
+                        "as_of": ops.adapt_datefield_value(f["as_of"]),
+                    }
+                    figures.append(
+                        (
+                            *(row[name] for name in FIGURE_FIELDS),
+                            pk,
+                            None if f["event"] is None else event_ids[f["event"]],
+                            None if f["person"] is None else person_ids[f["person"]],
+                        )
+                    )
+            with transaction.atomic(using=using), connection.cursor() as cursor:
+                for model, columns, rows in (
+                    (m.Article, article_columns, articles),
+                    (m.PersonMention, ["article_id", "person_id", "role", "quote", "start", "end"], person_mentions),
+                    (m.EventMention, ["article_id", "event_id", "quote", "start", "end"], event_mentions),
+                    (m.Figure, figure_columns, figures),
+                ):
+                    insert(connection, cursor, model, columns, rows)
+            if progress:
+                progress(first + len(drafts), p.articles)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                for sql in connection.ops.sequence_reset_sql(no_style(), [m.Article]):
+                    cursor.execute(sql)
+    return {"articles": p.articles, "outlets": p.outlets, "people": p.people, "events": p.events}
+
+
+def corpus_digest(using: str = "default") -> str:
+    """SHA-256 over every generated row, by slugs and source documents rather
+    than ids: equal for two loads of the same plan."""
+    m = _models()
+    marked = {"slug__startswith": SLUG_PREFIX}
+    in_corpus = {"article__source_document__startswith": SOURCE_PREFIX}
+    content = {
+        m.Outlet: ["slug", "name", "kind", "country", "homepage", "description", "search_text", *TIMESTAMPS],
+        m.Person: ["slug", "name", "aliases", "description", "search_text", *TIMESTAMPS],
+        m.Event: ["slug", "name", "kind", "description", "start", "precision", "last_day", "location", "search_text"],
+    }
+    queries = [model.objects.using(using).filter(**marked).order_by("slug").values_list(*fields)
+               for model, fields in content.items()]  # fmt: skip
+    queries.append(
+        m.Event.participants.through.objects.using(using)
+        .filter(event__slug__startswith=SLUG_PREFIX)
+        .order_by("event__slug", "person__slug")
+        .values_list("event__slug", "person__slug")
+    )
+    article_fields = [f.name for f in m.Article._meta.concrete_fields if f.name not in ("id", "outlet", "original")]
+    queries.append(
+        generated_articles().using(using).order_by("source_document").values_list(*article_fields, "outlet__slug")
+    )
+    evidence = ["article__source_document", "start", "end", "quote"]
+    queries += [
+        m.PersonMention.objects.using(using).filter(**in_corpus).order_by(*evidence, "role")
+        .values_list(*evidence, "role", "person__slug"),
+        m.EventMention.objects.using(using).filter(**in_corpus).order_by(*evidence)
+        .values_list(*evidence, "event__slug"),
+        m.Figure.objects.using(using).filter(**in_corpus).order_by(*evidence)
+        .values_list(*evidence, "value", "value_max", "qualifier", "unit", "metric", "label", "as_of",
+                     "event__slug", "person__slug", "search_text"),
+    ]  # fmt: skip
+    return digest_rows(itertools.chain.from_iterable(queries))
