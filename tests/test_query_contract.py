@@ -3,6 +3,7 @@ is typed in the schema, partial dates match any window they touch, and every
 bad value is a 400 naming its parameter."""
 
 import datetime
+import json
 
 import pytest
 
@@ -224,3 +225,28 @@ def test_a_shaped_result_promises_no_key_in_the_schema(api):
     schema = api.get("/api/schema/", {"format": "json"}).json()
     assert "required" not in schema["components"]["schemas"]["Outlet"]
     assert "required" in schema["components"]["schemas"]["BriefOutlet"]
+
+
+def test_an_article_list_leaves_the_long_texts_in_the_database_unless_a_snippet_needs_the_body(api, volume):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def article_selects(params):
+        with CaptureQueriesContext(connection) as queries:
+            response = api.get("/api/v1/articles/", params)
+        assert response.status_code == 200
+        selects = [q["sql"] for q in queries if 'FROM "articles_article"' in q["sql"] and "COUNT(" not in q["sql"]]
+        return response, len(queries), selects
+
+    plain, plain_count, selects = article_selects({"page_size": 100})
+    assert selects and not any('"articles_article"."body"' in sql for sql in selects)
+    assert not any('"articles_article"."source_text"' in sql for sql in selects)
+    for size in (1, 100):
+        searched, count, selects = article_selects({"search": "Castro", "page_size": size})
+        assert searched.json()["results"][0]["snippet"]
+        assert any('"articles_article"."body"' in sql for sql in selects)
+        if size == 1:
+            first = count
+    assert count == first
+    jsonld = api.get("/api/v1/articles/", {"format": "jsonld"})
+    assert all(node.get("articleBody") for node in json.loads(b"".join(jsonld.streaming_content))["@graph"])

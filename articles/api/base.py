@@ -24,6 +24,11 @@ class ShapedSerializer(serializers.Serializer):
 
     query_needs: dict = {}
 
+    @classmethod
+    def columns_not_needed(cls, names, request) -> list[str]:
+        """Columns a read answering with the fields `names` need not load."""
+        return []
+
     def get_fields(self):
         fields = super().get_fields()
         request = self.context.get("request")
@@ -222,9 +227,13 @@ class CorpusViewSet(HistoryMixin, viewsets.ModelViewSet):
     def get_queryset(self):
         queryset = super().get_queryset()
         needs = self.get_serializer_class().query_needs
-        for name in self.response_field_names():
+        names = self.response_field_names()
+        for name in names:
             if name in needs:
                 queryset = needs[name](queryset)
+        if self.request is not None and self.request.method in permissions.SAFE_METHODS:
+            # Long text columns the response does not show stay in the database.
+            queryset = queryset.defer(*self.get_serializer_class().columns_not_needed(names, self.request))
         return queryset
 
     def perform_create(self, serializer):

@@ -42,7 +42,12 @@ class BriefRelatedField(serializers.RelatedField):
         return super().run_validation(data)
 
     def to_representation(self, value):
-        return self.brief_serializer(value, context=self.context).data
+        # One brief serializer for the whole page: building one per row was
+        # most of a list's serialisation time.
+        brief = self.__dict__.get("_brief")
+        if brief is None:
+            brief = self.__dict__["_brief"] = self.brief_serializer(context=self.context)
+        return brief.to_representation(value)
 
     def to_internal_value(self, data):
         model = self.get_queryset().model._meta.verbose_name

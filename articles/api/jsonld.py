@@ -16,6 +16,8 @@ from ..models import Article, EventMention, PersonMention
 class NewsArticleJsonLd(serializers.BaseSerializer):
     @staticmethod
     def prepare(queryset):
+        # articleBody: the body the list view leaves unloaded.
+        queryset = queryset.defer(None).defer("source_text", "search_text")
         return queryset.select_related("outlet", "original").prefetch_related(
             # author, mentions: each mention's person, in text order.
             Prefetch(

@@ -176,6 +176,12 @@ class ArticleSerializer(CorpusSerializer):
         ]
         read_only_fields = ["word_count"]
 
+    @classmethod
+    def columns_not_needed(cls, names, request):
+        # A list shows no text beyond title and summary; the snippet of a search needs the body.
+        searching = "snippet" in names and bool(request.query_params.get("search"))
+        return ["source_text", "search_text"] if searching else ["body", "source_text", "search_text"]
+
     @extend_schema_field(BriefPersonSerializer(many=True))
     def get_authors(self, article):
         mentions = getattr(article, "author_mentions", None)
@@ -186,7 +192,10 @@ class ArticleSerializer(CorpusSerializer):
             if mention.person_id not in seen:
                 seen.add(mention.person_id)
                 people.append(mention.person)
-        return BriefPersonSerializer(people, many=True, context=self.context).data
+        brief = self.__dict__.get("_brief_person")
+        if brief is None:  # one for the page, not one per article
+            brief = self.__dict__["_brief_person"] = BriefPersonSerializer(context=self.context)
+        return [brief.to_representation(person) for person in people]
 
     def get_is_syndicated(self, article) -> bool:
         return article.original_id is not None
@@ -207,6 +216,10 @@ class ArticleSerializer(CorpusSerializer):
 
 
 class ArticleDetailSerializer(ArticleSerializer):
+    @classmethod
+    def columns_not_needed(cls, names, request):
+        return ["search_text"]
+
     person_mentions = ArticlePersonMentionSerializer(many=True, read_only=True)
     event_mentions = ArticleEventMentionSerializer(many=True, read_only=True)
     figures = ArticleFigureSerializer(many=True, read_only=True)
