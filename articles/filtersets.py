@@ -8,6 +8,7 @@ names no record matches nothing.
 
 import django_filters as filters
 from django import forms
+from django.core.validators import MinValueValidator
 from django.db.models import F, Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -121,8 +122,26 @@ class StableOrderingFilter(filters.OrderingFilter):
         return qs.order_by(*[self.get_ordering_value(param) for param in value], "id")
 
 
+NUMBER_LIMIT = 1e50  # django-filter's own cap on a number filter, kept for both signs
+
+
+@extend_schema_field({"type": "number", "minimum": -NUMBER_LIMIT, "maximum": NUMBER_LIMIT})
+class BoundedNumberFilter(filters.NumberFilter):
+    """A number filter whose limits the schema states."""
+
+    @property
+    def field(self):
+        field = super().field
+        if not any(isinstance(v, MinValueValidator) for v in field.validators):
+            field.validators.append(MinValueValidator(-NUMBER_LIMIT))
+        return field
+
+
 class SearchField(forms.CharField):
-    """Parses the search text (see articles.search); unsearchable text is an error."""
+    """Parses the search text (see articles.search): text too long to search
+    is an error; text with no letter or digit matches nothing."""
+
+    NOTHING = "nothing"
 
     def clean(self, value):
         value = super().clean(value)
@@ -130,6 +149,8 @@ class SearchField(forms.CharField):
             return None
         try:
             return search.parse(value)
+        except search.NothingToSearch:
+            return self.NOTHING
         except search.SearchError as exc:
             raise forms.ValidationError(str(exc), code="invalid") from exc
 
@@ -138,7 +159,8 @@ class SearchFilter(filters.CharFilter):
     field_class = SearchField
 
 
-TYPED_FILTERS = (filters.DateFilter, filters.NumberFilter, StrictBooleanFilter)
+# Parameters whose empty value is no value at all (a text filter's empty value matches the empty text).
+TYPED_FILTERS = (filters.DateFilter, filters.NumberFilter, StrictBooleanFilter, filters.OrderingFilter)
 
 
 class CorpusFilterSet(filters.FilterSet):
@@ -171,6 +193,8 @@ class CorpusFilterSet(filters.FilterSet):
     def filter_search(self, queryset, name, value):
         if value is None:
             return queryset
+        if value == SearchField.NOTHING:
+            return queryset.none()
         return search.search(queryset, value)
 
 
@@ -349,10 +373,10 @@ class FigureFilterSet(CorpusFilterSet):
     metric = MultiValueCharFilter(field_name="metric")
     unit = MultiValueCharFilter(field_name="unit", lookup_expr="iexact")
     qualifier = filters.MultipleChoiceFilter(field_name="qualifier", choices=Figure.Qualifier.choices)
-    value_min = filters.NumberFilter(
+    value_min = BoundedNumberFilter(
         field_name="value", lookup_expr="gte", label="Figures whose value is at least this."
     )
-    value_max = filters.NumberFilter(
+    value_max = BoundedNumberFilter(
         field_name="value", lookup_expr="lte", label="Figures whose value is at most this."
     )
     ordering = StableOrderingFilter(fields=("value", "metric", "unit", "article", "as_of", "id"))

@@ -26,6 +26,10 @@ MAX_LENGTH = 500
 MAX_WORDS = 32
 
 
+class NothingToSearch(ValueError):
+    """Text without a letter or digit: well-formed, it matches no record."""
+
+
 class SearchError(ValueError):
     """The search text cannot be searched for; the message says why."""
 
@@ -79,7 +83,7 @@ def parse(value: str) -> Query:
                 terms.append(Term(tuple(words), prefix=matches_word_start(words[-1])))
     terms = list(dict.fromkeys(terms))
     if not terms:
-        raise SearchError("Give at least one letter or digit to search for.")
+        raise NothingToSearch("No letter or digit to search for.")
     if sum(len(term.words) for term in terms) > MAX_WORDS:
         raise SearchError(f"Search for at most {MAX_WORDS} words.")
     return Query(tuple(terms))

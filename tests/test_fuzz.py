@@ -55,8 +55,9 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application,
 def map_body(ctx, body):
     """Rules between two fields of one record, which JSON Schema cannot state,
     applied to generated bodies so that the positive phase sends valid records:
-    an event ends after it starts and starts on the first day of its period; a
-    figure's upper bound is not below its value, and only a range has one. The
+    an event ends after it starts and starts on the first day of its period; an
+    article's time needs a day; a figure's upper bound is not below its value,
+    and only a range has one. The
     API's 400s for breaking them are tested in tests/test_errors.py."""
     if not isinstance(body, dict):
         return body
@@ -67,6 +68,11 @@ def map_body(ctx, body):
         start, end = end, start
     if start and body.get("precision") in dates.Precision.values:
         body["start"] = dates.period_start(start, body["precision"]).isoformat()
+    if body.get("published_time") is not None:
+        if body.get("published") is None:
+            body["published_time"] = None
+        else:
+            body["published_precision"] = "day"
     value, value_max = body.get("value"), body.get("value_max")
     if _number(value) and _number(value_max) and value_max < value:
         body["value"], body["value_max"] = value_max, value
@@ -76,6 +82,16 @@ def map_body(ctx, body):
         elif body["qualifier"] != "range":
             body["value_max"] = None
     return body
+
+
+@schema.hooks.hook
+def map_query(ctx, query):
+    """A cursor is opaque: a client has the empty one (the first page) and those
+    the API hands out in `next`/`previous`. Any other is a 400, tested in
+    tests/test_pagination.py."""
+    if isinstance(query, dict) and query.get("cursor"):
+        query = {**query, "cursor": ""}
+    return query
 
 
 def _day(value):

@@ -210,7 +210,7 @@ class ArticleSerializer(CorpusSerializer):
             value = request.query_params.get("search") if request is not None else None
             try:
                 self._parsed_search = search.parse(value) if value else None
-            except search.SearchError:
+            except (search.SearchError, search.NothingToSearch):
                 self._parsed_search = None
         return self._parsed_search
 

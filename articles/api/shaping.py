@@ -24,6 +24,8 @@ def selected_fields(available, request, known=None) -> list[str]:
     wanted, omitted = (requested_names(request, p) for p in PARAMETERS)
     errors = {}
     for parameter, names in zip(PARAMETERS, (wanted, omitted), strict=True):
+        if not names and request is not None and parameter in request.query_params:
+            errors[parameter] = [f"Give one or more of: {', '.join(available)}; or leave the parameter out."]
         unknown = [name for name in names if name not in accepted]
         if unknown:
             errors[parameter] = [f"Unknown field(s): {', '.join(unknown)}. Choose from: {', '.join(available)}."]
