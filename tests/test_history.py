@@ -182,3 +182,11 @@ def test_a_loaded_records_first_change_is_compared_with_what_was_loaded(corpus, 
     newest, loaded = api.get("/api/v1/people/hugo-chavez/history/").json()["results"]
     assert changes_of(newest) == {"description": (before, "President of Venezuela")}
     assert (loaded["type"], loaded["reason"]) == ("created", "Loaded from a fixture")
+
+
+@pytest.mark.django_db
+def test_history_pages_by_cursor_too(api, corpus):
+    by_number = api.get("/api/v1/people/fidel-castro/history/").json()["results"]
+    response = api.get("/api/v1/people/fidel-castro/history/", {"cursor": ""})
+    assert response.status_code == 200
+    assert [entry["id"] for entry in response.json()["results"]] == [entry["id"] for entry in by_number]

@@ -233,7 +233,8 @@ class CorpusViewSet(HistoryMixin, viewsets.ModelViewSet):
                 queryset = needs[name](queryset)
         if self.request is not None and self.request.method in permissions.SAFE_METHODS:
             # Long text columns the response does not show stay in the database.
-            queryset = queryset.defer(*self.get_serializer_class().columns_not_needed(names, self.request))
+            not_needed = getattr(self.get_serializer_class(), "columns_not_needed", None)
+            queryset = queryset.defer(*not_needed(names, self.request)) if not_needed else queryset
         return queryset
 
     def perform_create(self, serializer):

@@ -181,6 +181,10 @@ NO_NUL = "^[^\\x00]*$"
 NOT_BLANK = "^[^\\x00]*[^\\s\\x00][^\\x00]*$"
 
 
+# List parameters whose empty value is an error rather than no filter.
+NAMES_AT_LEAST_ONE = {"fields", "omit", "facets", "ordering"}
+
+
 def _free_text(schema: dict) -> bool:
     return schema.get("type") == "string" and not ({"pattern", "format", "enum"} & set(schema))
 
@@ -192,6 +196,8 @@ def text_patterns(result, generator, request, public):
         for operation in path.values():
             for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
                 schema = parameter.get("schema", {})
+                if parameter["name"] in NAMES_AT_LEAST_ONE and schema.get("type") == "array":
+                    schema["minItems"] = 1  # `fields=` with no name is a 400
                 for candidate in (schema, schema.get("items", {})):
                     if _free_text(candidate):
                         candidate["pattern"] = NO_NUL
