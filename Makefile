@@ -45,6 +45,8 @@ load: venv
 BENCH_TIERS ?= 10000,100000,1000000
 BENCH_ENGINES ?= sqlite,postgresql
 BENCH_ARGS ?=
+# Production settings, but plain HTTP in-process and no rate limit on the one client measuring.
 bench: venv
-	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-bench-only-not-a-secret} \
+	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-bench-only-not-a-secret} DJANGO_SECURE_SSL_REDIRECT=0 \
+		DJANGO_THROTTLE_ANON=off DJANGO_THROTTLE_USER=off \
 		nice -n 10 $(BIN)/python manage.py bench --tiers $(BENCH_TIERS) --engines $(BENCH_ENGINES) --output bench $(BENCH_ARGS)
