@@ -116,10 +116,12 @@ def report(request):
     reporter = request.config.pluginmanager.get_plugin("terminalreporter")
     if reporter is None:
         return
-    reporter.write_line("")
-    for role, operations in OPERATIONS.items():
-        reporter.write_line(f"schemathesis {role}: {len(operations)} operations, {CASES[role]} cases")
-    reporter.write_line(f"schemathesis: {time.monotonic() - started:.0f}s")
+    # Teardown output is captured (and dropped when every test passed): print past the capture.
+    with request.config.pluginmanager.get_plugin("capturemanager").global_and_fixture_disabled():
+        reporter.write_line("")
+        for role, operations in OPERATIONS.items():
+            reporter.write_line(f"schemathesis {role}: {len(operations)} operations, {CASES[role]} cases")
+        reporter.write_line(f"schemathesis: {time.monotonic() - started:.0f}s")
 
 
 @pytest.fixture(autouse=True)
