@@ -2,6 +2,7 @@
 
 import decimal
 import re
+from urllib.parse import quote
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
@@ -10,6 +11,25 @@ from drf_spectacular.plumbing import build_basic_type
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import relations, serializers
+
+
+class RecordURLField(serializers.HyperlinkedIdentityField):
+    """A record's URL, built by substituting its key into the URL reversed once
+    per page: reversing per row was a quarter of a list's serialisation time."""
+
+    PLACEHOLDER = "recordkeyplaceholder"
+
+    def get_url(self, obj, view_name, request, format):
+        if obj.pk in (None, ""):
+            return None
+        templates = self.__dict__.setdefault("_templates", {})
+        template = templates.get((view_name, format))
+        if template is None:
+            kwargs = {self.lookup_url_kwarg: self.PLACEHOLDER}
+            template = templates[(view_name, format)] = self.reverse(
+                view_name, kwargs=kwargs, request=request, format=format
+            )
+        return template.replace(self.PLACEHOLDER, quote(str(getattr(obj, self.lookup_field)), safe=""))
 
 
 class BriefRelatedField(serializers.RelatedField):

@@ -10,13 +10,13 @@ from ..evidence import evidence_errors
 from ..models import Article, Event, EventMention, Figure, Outlet, Person, PersonMention
 from ..snippets import first_snippet
 from .base import CorpusSerializer, ShapedSerializer
-from .fields import AnnotatedCountField, BriefRelatedField, StrictCharField
+from .fields import AnnotatedCountField, BriefRelatedField, RecordURLField, StrictCharField
 
 # Brief forms: how a related object appears inside another.
 
 
 class BriefOutletSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:outlet-detail", lookup_field="slug")
+    url = RecordURLField(view_name="api:outlet-detail", lookup_field="slug")
 
     class Meta:
         model = Outlet
@@ -24,7 +24,7 @@ class BriefOutletSerializer(serializers.ModelSerializer):
 
 
 class BriefPersonSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:person-detail", lookup_field="slug")
+    url = RecordURLField(view_name="api:person-detail", lookup_field="slug")
 
     class Meta:
         model = Person
@@ -32,7 +32,7 @@ class BriefPersonSerializer(serializers.ModelSerializer):
 
 
 class BriefEventSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:event-detail", lookup_field="slug")
+    url = RecordURLField(view_name="api:event-detail", lookup_field="slug")
 
     class Meta:
         model = Event
@@ -40,7 +40,7 @@ class BriefEventSerializer(serializers.ModelSerializer):
 
 
 class BriefArticleSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:article-detail")
+    url = RecordURLField(view_name="api:article-detail")
 
     class Meta:
         model = Article
@@ -48,7 +48,7 @@ class BriefArticleSerializer(serializers.ModelSerializer):
 
 
 class BriefFigureSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:figure-detail")
+    url = RecordURLField(view_name="api:figure-detail")
 
     class Meta:
         model = Figure
@@ -94,7 +94,7 @@ class ArticleEventMentionSerializer(serializers.ModelSerializer):
 
 
 class ArticleFigureSerializer(serializers.ModelSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:figure-detail")
+    url = RecordURLField(view_name="api:figure-detail")
 
     class Meta:
         model = Figure
@@ -121,7 +121,7 @@ class EventArticleMentionSerializer(serializers.ModelSerializer):
 
 
 class OutletSerializer(CorpusSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:outlet-detail", lookup_field="slug")
+    url = RecordURLField(view_name="api:outlet-detail", lookup_field="slug")
     article_count = AnnotatedCountField()
 
     class Meta:
@@ -130,7 +130,7 @@ class OutletSerializer(CorpusSerializer):
 
 
 class ArticleSerializer(CorpusSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:article-detail")
+    url = RecordURLField(view_name="api:article-detail")
     outlet = outlet_field(allow_null=True, required=False)
     original = article_field(allow_null=True, required=False)
     authors = serializers.SerializerMethodField()
@@ -277,7 +277,7 @@ class ArticleDetailSerializer(ArticleSerializer):
 
 
 class PersonSerializer(CorpusSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:person-detail", lookup_field="slug")
+    url = RecordURLField(view_name="api:person-detail", lookup_field="slug")
     aliases = serializers.ListField(child=StrictCharField(max_length=200), required=False)
     article_count = AnnotatedCountField()
 
@@ -304,7 +304,7 @@ class PersonDetailSerializer(PersonSerializer):
 
 
 class EventSerializer(CorpusSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:event-detail", lookup_field="slug")
+    url = RecordURLField(view_name="api:event-detail", lookup_field="slug")
     participants = person_field(many=True, required=False)
     article_count = AnnotatedCountField()
 
@@ -352,7 +352,7 @@ class EventDetailSerializer(EventSerializer):
 
 
 class FigureSerializer(CorpusSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:figure-detail")
+    url = RecordURLField(view_name="api:figure-detail")
     article = article_field()
     outlet = serializers.SerializerMethodField()
     event = event_field(allow_null=True, required=False)
@@ -392,7 +392,7 @@ class FigureSerializer(CorpusSerializer):
 
 
 class PersonMentionSerializer(CorpusSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:personmention-detail")
+    url = RecordURLField(view_name="api:personmention-detail")
     article = article_field()
     person = person_field()
 
@@ -407,7 +407,7 @@ class PersonMentionSerializer(CorpusSerializer):
 
 
 class EventMentionSerializer(CorpusSerializer):
-    url = serializers.HyperlinkedIdentityField(view_name="api:eventmention-detail")
+    url = RecordURLField(view_name="api:eventmention-detail")
     article = article_field()
     event = event_field()
 
