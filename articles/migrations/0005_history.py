@@ -3,51 +3,16 @@
 
 Only new tables: the records' own tables, with 0004's FTS5 triggers (SQLite)
 and stored search_vector columns (PostgreSQL), are left as they are. The
-historical tables copy neither search_text nor search_vector. Records already
-in the database begin their history here, so their first change has
-something to be compared with.
+historical tables copy neither search_text nor search_vector. Tables only:
+copying every existing record here would hold one transaction over the whole
+corpus (minutes and gigabytes at a million articles); a database that predates
+history gets its baselines with `manage.py populate_history --auto`, in batches.
 """
 
 import django.db.models.deletion
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
-from django.utils import timezone
-
-TRACKED = ["outlet", "person", "personformerslug", "event", "article", "personmention", "eventmention", "figure"]
-BEGINS = "History begins"
-BATCH = 2000
-
-
-def begin_history(apps, schema_editor):
-    now = timezone.now()
-    for name in TRACKED:
-        model = apps.get_model("articles", name)
-        historical = apps.get_model("articles", f"historical{name}")
-        copied = {f.attname for f in historical._meta.concrete_fields} & {
-            f.attname for f in model._meta.concrete_fields
-        }
-        batch = []
-        for record in model.objects.order_by("pk").iterator(chunk_size=BATCH):
-            values = {attname: getattr(record, attname) for attname in copied}
-            batch.append(historical(**values, history_date=now, history_type="+", history_change_reason=BEGINS))
-            if len(batch) == BATCH:
-                historical.objects.bulk_create(batch)
-                batch = []
-        historical.objects.bulk_create(batch)
-    begin_participants(apps)
-
-
-def begin_participants(apps):
-    """Each event's first entry holds its participants, as a save's entry would."""
-    participants = apps.get_model("articles", "event").participants.through
-    entries = dict(apps.get_model("articles", "historicalevent").objects.values_list("id", "history_id"))
-    snapshot = apps.get_model("articles", "historicalevent_participants")
-    rows = [
-        snapshot(id=row.id, event_id=row.event_id, person_id=row.person_id, history_id=entries[row.event_id])
-        for row in participants.objects.order_by("pk").iterator(chunk_size=BATCH)
-    ]
-    snapshot.objects.bulk_create(rows, batch_size=BATCH)
 
 
 class Migration(migrations.Migration):
@@ -646,5 +611,4 @@ class Migration(migrations.Migration):
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
-        migrations.RunPython(begin_history, migrations.RunPython.noop),
     ]
