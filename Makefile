@@ -28,8 +28,9 @@ run: venv
 lint: venv
 	$(BIN)/ruff check .
 
+# A fixed hash seed, so the fuzzing's fixed seed replays the same cases on every machine.
 test: lint
-	$(BIN)/python -m pytest
+	PYTHONHASHSEED=0 $(BIN)/python -m pytest
 
 # Production serving never runs with DEBUG on, whatever the development default above says.
 serve: export DJANGO_DEBUG = 0
