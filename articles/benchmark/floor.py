@@ -11,6 +11,7 @@ from django.db.models import F
 from django.http import HttpResponse, JsonResponse
 from django.urls import include, path
 
+from ..api.pagination import BoundedCountPaginator
 from ..models import Article, PersonMention
 
 FIELDS = ["id", "title", "summary", "published", "published_precision", "published_time", "language",
@@ -22,6 +23,16 @@ ORDER = [F("published").desc(nulls_last=True), "id"]
 def _page(request) -> tuple[int, int]:
     size = min(int(request.GET.get("page_size", 20)), 100)
     return size, int(request.GET.get("page", 1))
+
+
+def _count() -> tuple[int, bool]:
+    """The count as the API gives it: exact up to its limit, else estimated."""
+    paginator = BoundedCountPaginator(Article.objects.order_by(*ORDER), 1)
+    return paginator.count, paginator.count_is_exact
+
+
+def _body(count: int, exact: bool, following, previous, results) -> dict:
+    return {"count": count, "count_is_exact": exact, "next": following, "previous": previous, "results": results}
 
 
 def _links(request, page: int, size: int, count: int) -> tuple[str | None, str | None]:
@@ -62,7 +73,7 @@ def _result(request, row: dict, authors: list[dict]) -> dict:
 def values_page(request):
     """`.values()` plus Django's JSON encoder."""
     size, page = _page(request)
-    count = Article.objects.count()
+    count, exact = _count()
     rows = list(Article.objects.order_by(*ORDER).values(*FIELDS, *OUTLET)[(page - 1) * size : page * size])
     authors: dict[int, list] = {}
     mentions = (
@@ -76,7 +87,7 @@ def values_page(request):
             people.append({"id": m["person_id"], "slug": m["person__slug"], "name": m["person__name"]})
     following, previous = _links(request, page, size, count)
     results = [_result(request, row, authors.get(row["id"], [])) for row in rows]
-    return JsonResponse({"count": count, "next": following, "previous": previous, "results": results})
+    return JsonResponse(_body(count, exact, following, previous, results))
 
 
 PAGE_SQL = """
@@ -94,9 +105,8 @@ WHERE m.role = 'author' AND m.article_id IN ({ids}) ORDER BY m.start, m.id
 def raw_page(request):
     """Raw SQL plus orjson: what the database and the encoder cost on their own."""
     size, page = _page(request)
+    count, exact = _count()  # the API's bounded count, so both answer the same JSON
     with connection.cursor() as cursor:
-        cursor.execute("SELECT COUNT(*) FROM articles_article")
-        count = cursor.fetchone()[0]
         cursor.execute(PAGE_SQL, [size, (page - 1) * size])
         names = [*FIELDS, *OUTLET]
         rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
@@ -118,7 +128,7 @@ def raw_page(request):
                 row["published_time"] = datetime.time.fromisoformat(row["published_time"])
     following, previous = _links(request, page, size, count)
     results = [_result(request, row, authors.get(row["id"], [])) for row in rows]
-    body = {"count": count, "next": following, "previous": previous, "results": results}
+    body = _body(count, exact, following, previous, results)
     return HttpResponse(orjson.dumps(body), content_type="application/json")
 
 
