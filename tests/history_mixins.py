@@ -1,5 +1,5 @@
-"""Generic history tests: a resource's class declares its data (the same
-payloads as its API tests) and inherits every test. Every test goes through HTTP."""
+"""Generic history tests: a resource's class names its API test class, whose
+data it reuses, and inherits every test. Every test goes through HTTP."""
 
 import pytest
 from django.db import connection
@@ -18,18 +18,14 @@ def changes_of(entry) -> dict:
 
 @pytest.mark.django_db
 class HistoryTests:
-    resource = ""
-    model = None
-    key = "pk"
+    api_tests = None  # the resource's class in tests/test_api_resources.py: its URL, model, key and payloads
 
-    def create_payload(self, sample) -> dict:
-        raise NotImplementedError
-
-    def update_payload(self, sample) -> dict:
-        raise NotImplementedError
-
-    def existing(self, sample):
-        return self.model.objects.order_by("pk").first()
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        source = cls.api_tests
+        cls.resource, cls.model, cls.key = source.resource, source.model, source.key
+        cls.create_payload, cls.update_payload = source.create_payload, source.update_payload
+        cls.existing = source.existing
 
     def detail_url(self, key):
         return f"/api/v1/{self.resource}/{key}/"

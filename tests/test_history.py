@@ -4,7 +4,7 @@ generic history tests, with the payloads of its API tests, plus what is its own.
 import pytest
 from django.contrib.auth import get_user_model
 
-from articles.models import Article, Event, EventMention, Figure, Outlet, Person, PersonMention
+from articles.models import Person, PersonMention
 from articles.permissions import ensure_editors_group
 
 from . import test_api_resources as resources
@@ -13,34 +13,19 @@ from .history_mixins import HistoryTests, changes_of, with_reason
 
 
 class TestOutletHistory(HistoryTests):
-    resource = "outlets"
-    model = Outlet
-    key = "slug"
-    create_payload = resources.TestOutlets.create_payload
-    update_payload = resources.TestOutlets.update_payload
+    api_tests = resources.TestOutlets
 
 
 class TestArticleHistory(HistoryTests):
-    resource = "articles"
-    model = Article
-    create_payload = resources.TestArticles.create_payload
-    update_payload = resources.TestArticles.update_payload
+    api_tests = resources.TestArticles
 
 
 class TestPersonHistory(HistoryTests):
-    resource = "people"
-    model = Person
-    key = "slug"
-    create_payload = resources.TestPeople.create_payload
-    update_payload = resources.TestPeople.update_payload
+    api_tests = resources.TestPeople
 
 
 class TestEventHistory(HistoryTests):
-    resource = "events"
-    model = Event
-    key = "slug"
-    create_payload = resources.TestEvents.create_payload
-    update_payload = resources.TestEvents.update_payload
+    api_tests = resources.TestEvents
 
     def test_participants_are_part_of_the_history(self, editor_client, api, sample):
         chavez, castro, rodriguez = (sample.people[name] for name in ("chavez", "castro", "rodriguez"))
@@ -59,24 +44,15 @@ class TestEventHistory(HistoryTests):
 
 
 class TestFigureHistory(HistoryTests):
-    resource = "figures"
-    model = Figure
-    create_payload = resources.TestFigures.create_payload
-    update_payload = resources.TestFigures.update_payload
+    api_tests = resources.TestFigures
 
 
 class TestPersonMentionHistory(HistoryTests):
-    resource = "person-mentions"
-    model = PersonMention
-    create_payload = resources.TestPersonMentions.create_payload
-    update_payload = resources.TestPersonMentions.update_payload
+    api_tests = resources.TestPersonMentions
 
 
 class TestEventMentionHistory(HistoryTests):
-    resource = "event-mentions"
-    model = EventMention
-    create_payload = resources.TestEventMentions.create_payload
-    update_payload = resources.TestEventMentions.update_payload
+    api_tests = resources.TestEventMentions
 
 
 pytestmark = pytest.mark.django_db
