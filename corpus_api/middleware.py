@@ -1,7 +1,7 @@
 from django.http import HttpResponse, JsonResponse
 
 from articles import db_errors
-from articles.api.errors import RETRY_AFTER_SECONDS
+from articles.api.errors import RETRY_AFTER_SECONDS, UNAVAILABLE
 
 
 class RejectNulBytesMiddleware:
@@ -37,10 +37,9 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request, exception):
         if not db_errors.is_outage(exception):
             return None
-        message = "The database is unavailable; retry shortly."
         if request.path.startswith("/api/"):
-            response = JsonResponse({"detail": message}, status=503)
+            response = JsonResponse({"detail": UNAVAILABLE}, status=503)
         else:
-            response = HttpResponse(message, status=503, content_type="text/plain")
+            response = HttpResponse(UNAVAILABLE, status=503, content_type="text/plain")
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response

@@ -35,12 +35,6 @@ EXPECTED = {
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def quick_passwords(settings):
-    """Every case makes its users; a deliberately slow hash would dominate the matrix."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def test_the_matrix_covers_every_resource_the_api_serves():
     assert set(RESOURCES) == {prefix for prefix, _, _ in router.registry}
 

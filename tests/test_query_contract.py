@@ -257,3 +257,18 @@ def test_an_empty_list_parameter_is_a_400_naming_it(api, sample, parameter):
     response = api.get("/api/v1/people/", {parameter: ""})
     assert response.status_code == 400
     assert parameter in response.json()
+
+
+def test_the_schema_states_the_rules_the_api_checks(schema, api, sample):
+    components = schema["components"]["schemas"]
+    assert components["PersonDetailRequest"]["additionalProperties"] is False
+    figures = {p["name"]: p["schema"] for p in schema["paths"]["/api/v1/figures/"]["get"]["parameters"]}
+    assert (figures["value_min"]["minimum"], figures["value_min"]["maximum"]) == (-1e50, 1e50)
+    assert figures["fields"]["minItems"] == 1
+    assert "404" in schema["paths"]["/api/v1/figures/"]["get"]["responses"]
+    assert "304" in schema["paths"]["/api/v1/figures/{id}/"]["get"]["responses"]
+    assert "412" in schema["paths"]["/api/v1/figures/{id}/"]["patch"]["responses"]
+    for value in ("-1e51", "1e51"):
+        response = api.get("/api/v1/figures/", {"value_min": value})
+        assert response.status_code == 400
+        assert "value_min" in response.json()

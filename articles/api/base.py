@@ -226,15 +226,14 @@ class CorpusViewSet(HistoryMixin, viewsets.ModelViewSet):
 
     def get_queryset(self):
         queryset = super().get_queryset()
-        needs = self.get_serializer_class().query_needs
+        serializer_class = self.get_serializer_class()
         names = self.response_field_names()
         for name in names:
-            if name in needs:
-                queryset = needs[name](queryset)
+            if name in serializer_class.query_needs:
+                queryset = serializer_class.query_needs[name](queryset)
         if self.request is not None and self.request.method in permissions.SAFE_METHODS:
             # Long text columns the response does not show stay in the database.
-            not_needed = getattr(self.get_serializer_class(), "columns_not_needed", None)
-            queryset = queryset.defer(*not_needed(names, self.request)) if not_needed else queryset
+            queryset = queryset.defer(*serializer_class.columns_not_needed(names, self.request))
         return queryset
 
     def perform_create(self, serializer):

@@ -17,6 +17,7 @@ from .. import db_errors
 from .exports import ExportRenderer
 
 RETRY_AFTER_SECONDS = 5
+UNAVAILABLE = "The database is unavailable; retry shortly."
 
 
 def exception_handler(exc, context):
@@ -70,7 +71,7 @@ def _still_referenced(exc):
 
 def database_unavailable_response():
     return Response(
-        {"detail": "The database is unavailable; retry shortly."},
+        {"detail": UNAVAILABLE},
         status=status.HTTP_503_SERVICE_UNAVAILABLE,
         headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
     )

@@ -53,6 +53,10 @@ class ChangeSerializer(serializers.Serializer):
 class HistoryEntrySerializer(serializers.Serializer):
     query_needs: dict = {}  # see ShapedSerializer; the history view fetches its own records
 
+    @classmethod
+    def columns_not_needed(cls, names, request) -> list[str]:
+        return []
+
     id = serializers.IntegerField(help_text="The history entry's id.")
     date = serializers.DateTimeField()
     user = serializers.CharField(allow_null=True, help_text="Who made the change; null when not signed in or deleted.")
