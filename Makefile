@@ -2,7 +2,7 @@
 # make test  - ruff and the whole test suite
 # make serve - production: migrate, collectstatic, gunicorn (needs DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL)
 # make load  - load and fault test against gunicorn on the local PostgreSQL (restarts PostgreSQL; see loadtest/)
-# make bench - the benchmark at 10 k, 100 k and 1 M articles on SQLite and PostgreSQL -> bench/RESULTS.md
+# make bench - the benchmark at 10 k, 100 k and 1 M articles on SQLite and PostgreSQL -> benchmark/results/RESULTS.md
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
@@ -42,7 +42,7 @@ serve: venv
 # The harness sets its own production-like environment for the server it starts.
 load: venv
 	$(BIN)/python -m loadtest.run
-# Tier databases are generated once (bench/tmp/, corpus_bench_*) and reused.
+# Tier databases are generated once (benchmark/results/tmp/, corpus_bench_*) and reused.
 BENCH_TIERS ?= 10000,100000,1000000
 BENCH_ENGINES ?= sqlite,postgresql
 BENCH_ARGS ?=
@@ -50,4 +50,4 @@ BENCH_ARGS ?=
 bench: venv
 	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-bench-only-not-a-secret} DJANGO_SECURE_SSL_REDIRECT=0 \
 		DJANGO_THROTTLE_ANON=off DJANGO_THROTTLE_USER=off \
-		nice -n 10 $(BIN)/python manage.py bench --tiers $(BENCH_TIERS) --engines $(BENCH_ENGINES) --output bench $(BENCH_ARGS)
+		nice -n 10 $(BIN)/python manage.py bench --tiers $(BENCH_TIERS) --engines $(BENCH_ENGINES) --output benchmark/results $(BENCH_ARGS)

@@ -111,6 +111,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "articles",
+    "curation",
+    "benchmark",
 ]
 
 MIDDLEWARE = [

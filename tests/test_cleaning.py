@@ -4,8 +4,8 @@ import datetime
 
 import pytest
 
-from articles.cleaning import CleaningError, clean_document, split_lines
-from articles.curation import DOCUMENTS_DIR, load_annotations, read_document
+from curation.cleaning import CleaningError, clean_document, split_lines
+from curation.fixture_build import DOCUMENTS_DIR, load_annotations, read_document
 
 # Page furniture found in the five seeds; none of it may reach a body.
 FURNITURE = [

@@ -12,10 +12,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import F
 
-from articles import aliases
-from articles.curation import ANNOTATIONS_DIR, DOCUMENTS_DIR, FIXTURES_DIR, read_document
 from articles.models import Article, Event, EventMention, Figure, Outlet, Person, PersonMention
 from articles.text import fold
+from curation import aliases
+from curation.fixture_build import ANNOTATIONS_DIR, DOCUMENTS_DIR, FIXTURES_DIR, read_document
 
 FIXTURE = FIXTURES_DIR / "corpus.json"
 EVIDENCE_MODELS = ("articles.personmention", "articles.eventmention", "articles.figure")

@@ -6,9 +6,10 @@ from collections import Counter
 import pytest
 from django.core.management import CommandError, call_command
 
-from articles import synthetic, text
+from articles import text
 from articles.evidence import evidence_errors
 from articles.models import Article, Event, EventMention, Figure, Outlet, Person, PersonMention
+from benchmark import synthetic
 
 pytestmark = pytest.mark.django_db
 

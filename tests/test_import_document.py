@@ -6,8 +6,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from articles.curation import DOCUMENTS_DIR, read_document
 from articles.models import Article, PersonMention
+from curation.fixture_build import DOCUMENTS_DIR, read_document
 
 NEW_DOCUMENT = (
     "Havana and Caracas after the storm\n"

@@ -4,9 +4,9 @@ import datetime
 
 import pytest
 
-from articles import syndication
 from articles.models import Article
-from articles.syndication import Candidate, best_match, link_all, pick_original
+from curation import syndication
+from curation.syndication import Candidate, best_match, link_all, pick_original
 
 from .test_cleaning import SEEDS
 

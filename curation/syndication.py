@@ -30,7 +30,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .text import fold_words
+from articles.text import fold_words
 
 SHINGLE_SIZE = 5
 CONTAINMENT_THRESHOLD = 0.8

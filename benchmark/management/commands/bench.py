@@ -1,6 +1,6 @@
 """`make bench`: measure the API at 10 k to 1 M articles on SQLite and PostgreSQL.
 
-Writes bench/RESULTS.md and bench/results.json; see articles.benchmark.
+Writes benchmark/results/RESULTS.md and results.json; see the benchmark app.
 """
 
 import datetime
@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
-from articles.benchmark import databases, measure, report, scenarios
+from benchmark import databases, measure, report, scenarios
 
 
 def _numbers(value: str) -> list[int]:
@@ -34,7 +34,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--tiers", default="10000,100000,1000000", help="Corpus sizes, comma-separated.")
         parser.add_argument("--engines", default="sqlite,postgresql", help="sqlite, postgresql or both.")
-        parser.add_argument("--output", default="bench", help="Directory for RESULTS.md and results.json.")
+        parser.add_argument("--output", default="benchmark/results", help="Directory for RESULTS.md and results.json.")
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--rss-requests", type=int, default=70, help="Requests the memory probe serves.")
         parser.add_argument(
@@ -79,7 +79,7 @@ class Command(BaseCommand):
         # The floor's routes beside the real URLconf; DEBUG off as in production.
         with override_settings(
             DEBUG=False,
-            ROOT_URLCONF="articles.benchmark.floor",
+            ROOT_URLCONF="benchmark.floor",
             ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"],
         ):
             for engine in chosen:

@@ -11,11 +11,12 @@ from pathlib import Path
 
 from django.db.models import Count, Q
 
+from articles.evidence import evidence_errors
+from articles.models import Article, Event, EventMention, Figure, Outlet, Person, PersonMention
+from articles.text import fold
+
 from . import cleaning, syndication
-from .curation import read_document
-from .evidence import evidence_errors
-from .models import Article, Event, EventMention, Figure, Outlet, Person, PersonMention
-from .text import fold
+from .fixture_build import read_document
 
 # Words that say nothing about which event a name means.
 _NAME_NOISE = {"the", "of", "a", "an", "in", "and", "to", "for", "on", "s"}

@@ -11,8 +11,8 @@ from django.db.models import F
 from django.http import HttpResponse, JsonResponse
 from django.urls import include, path
 
-from ..api.pagination import BoundedCountPaginator
-from ..models import Article, PersonMention
+from articles.api.pagination import BoundedCountPaginator
+from articles.models import Article, PersonMention
 
 FIELDS = ["id", "title", "summary", "published", "published_precision", "published_time", "language",
           "original_id", "word_count", "source_document"]  # fmt: skip

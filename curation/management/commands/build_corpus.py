@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles import curation
+from curation import fixture_build
 
 
 class Command(BaseCommand):
@@ -12,8 +12,8 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--annotations", type=Path, default=curation.ANNOTATIONS_DIR)
-        parser.add_argument("--documents", type=Path, default=curation.DOCUMENTS_DIR)
+        parser.add_argument("--annotations", type=Path, default=fixture_build.ANNOTATIONS_DIR)
+        parser.add_argument("--documents", type=Path, default=fixture_build.DOCUMENTS_DIR)
         parser.add_argument(
             "--output", type=Path, help="Write the records as a loaddata fixture here, e.g. fixtures/corpus.json."
         )
@@ -25,8 +25,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, annotations, documents, output, replace, **options):
         try:
-            result = curation.build(curation.load_annotations(annotations), documents, replace=replace)
-        except curation.CurationError as exc:
+            result = fixture_build.build(fixture_build.load_annotations(annotations), documents, replace=replace)
+        except fixture_build.CurationError as exc:
             raise CommandError(str(exc)) from exc
         for article in result.articles:
             copy_of = f" (syndicated copy of article {article.original_id})" if article.original_id else ""
@@ -34,5 +34,5 @@ class Command(BaseCommand):
         self.stdout.write(f"Built {len(result.articles)} articles.")
         if output:
             output.parent.mkdir(parents=True, exist_ok=True)
-            output.write_text(curation.fixture_json(), encoding="utf-8")
+            output.write_text(fixture_build.fixture_json(), encoding="utf-8")
             self.stdout.write(f"Wrote {output}.")

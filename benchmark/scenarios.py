@@ -4,10 +4,11 @@ import json
 
 from django.db import connection
 
-from ..api.urls import router
-from ..models import Article, Outlet, Person
-from ..synthetic import SLUG_PREFIX
+from articles.api.urls import router
+from articles.models import Article, Outlet, Person
+
 from . import measure
+from .synthetic import SLUG_PREFIX
 
 COMMON_TERM = "venezuela"  # in nearly every generated article: it is all over the seed documents
 

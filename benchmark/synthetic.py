@@ -27,10 +27,10 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils.text import slugify
 
-from . import dates, text
+from articles import dates, fulltext, models, text
 
 SOURCE_PREFIX = "synthetic/"
 SLUG_PREFIX = "syn-"
@@ -455,12 +455,23 @@ def digest_rows(rows) -> str:
     return digest.hexdigest()
 
 
+def database_size(using: str = DEFAULT_DB_ALIAS) -> int | None:
+    """Bytes the database takes on disk (SQLite: the file and its WAL)."""
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_database_size(current_database())")
+            return cursor.fetchone()[0]
+    if connection.vendor == "sqlite":
+        name = Path(str(connection.settings_dict["NAME"]))
+        return sum(p.stat().st_size for p in (name, Path(f"{name}-wal")) if p.exists()) or None
+    return None
+
+
 # Loading ---------------------------------------------------------------------
 
 
 def _models():
-    from . import models
-
     return models
 
 
@@ -493,8 +504,6 @@ def bulk_session(connection):
     indexes of the two big tables built once at the end rather than row by
     row. The stored tsvector column is computed on insert either way.
     """
-    from . import fulltext
-
     m = _models()
     tables = [model._meta.db_table for model in m.SEARCHABLE]
     # Inside a transaction (a test) PostgreSQL may refuse CREATE INDEX while
@@ -542,8 +551,6 @@ def clear(using: str = "default") -> int:
     """Delete every generated row (and evidence that points at a generated
     person or event); returns the number of articles deleted. Plain SQL: the
     ORM's collector would load a million articles to cascade from them."""
-    from django.db import connections
-
     m = _models()
     connection = connections[using]
     table = {model: model._meta.db_table for model in (m.Article, m.Outlet, m.Person, m.Event, m.Figure)}
@@ -626,8 +633,6 @@ PG_ROWS_PER_INSERT = 500
 def load(p: Plan, batch_size: int = 5000, using: str = "default", progress=None) -> dict:
     """Write the corpus `p` describes; returns counts. `progress(done, total)` after each batch."""
     from django.core.management.color import no_style
-    from django.db import connections
-
     m = _models()
     connection = connections[using]
     stamps = {"created": EPOCH, "modified": EPOCH}

@@ -1,26 +1,11 @@
-"""Load a synthetic corpus of N articles (see articles.synthetic)."""
+"""Load a synthetic corpus of N articles (see benchmark.synthetic)."""
 
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 
-from articles import synthetic
-
-
-def database_size(using: str = DEFAULT_DB_ALIAS) -> int | None:
-    """Bytes the database takes on disk (SQLite: the file and its WAL)."""
-    connection = connections[using]
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_database_size(current_database())")
-            return cursor.fetchone()[0]
-    if connection.vendor == "sqlite":
-        from pathlib import Path
-
-        name = Path(str(connection.settings_dict["NAME"]))
-        return sum(p.stat().st_size for p in (name, Path(f"{name}-wal")) if p.exists()) or None
-    return None
+from benchmark import synthetic
 
 
 class Command(BaseCommand):
@@ -68,7 +53,7 @@ class Command(BaseCommand):
 
         synthetic.load(plan, batch_size=batch_size, using=database, progress=progress)
         elapsed = time.perf_counter() - started
-        size = database_size(database)
+        size = synthetic.database_size(database)
         shown = f", database {size / 2**20:,.0f} MiB" if size else ""
         if verbosity < 1 and not digest:
             return

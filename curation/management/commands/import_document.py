@@ -4,10 +4,10 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from articles import aliases, cleaning, syndication
-from articles.curation import read_document
 from articles.evidence import evidence_errors
 from articles.models import Article, Outlet, Person, PersonMention
+from curation import aliases, cleaning, syndication
+from curation.fixture_build import read_document
 
 
 class Command(BaseCommand):

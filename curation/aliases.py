@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .text import fold
+from articles.text import fold
 
 _TOKEN = re.compile(r"\w+(?:['’ʼ]\w+)*")
 _POSSESSIVE = re.compile(r"['’ʼ][sS]$")

@@ -27,9 +27,10 @@ from django.core.management.color import no_style
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 
+from articles.evidence import locate
+from articles.models import Article, Event, EventMention, Figure, Outlet, Person, PersonMention
+
 from . import aliases, cleaning, syndication
-from .evidence import locate
-from .models import Article, Event, EventMention, Figure, Outlet, Person, PersonMention
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 ANNOTATIONS_DIR = FIXTURES_DIR / "annotations"

@@ -15,7 +15,7 @@ import dj_database_url
 from django.core.management import call_command
 from django.db import DEFAULT_DB_ALIAS, connections
 
-from .. import synthetic
+from . import synthetic
 
 SQLITE_OPTIONS = {
     # As corpus_api.settings configures SQLite for serving.
@@ -98,8 +98,6 @@ def prepare(engine: str, articles: int, seed: int, workdir: Path, log) -> dict:
         call_command("generate_corpus", articles=articles, seed=seed, clear=True, verbosity=0)
         info = {"seconds": round(time.perf_counter() - started, 1), "reused": False}
         use(url)  # measure on a fresh connection, not the loader's tuned one
-    from ..management.commands.generate_corpus import database_size
-
-    info["bytes"] = database_size()
+    info["bytes"] = synthetic.database_size()
     record.write_text(json.dumps({k: v for k, v in info.items() if k != "reused"}))
     return {"url": url, **info}

@@ -2,9 +2,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles import corpus_checks
-from articles.curation import DOCUMENTS_DIR
 from articles.models import Event, Figure, Person
+from curation import corpus_checks
+from curation.fixture_build import DOCUMENTS_DIR
 
 
 class Command(BaseCommand):

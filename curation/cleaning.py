@@ -19,8 +19,8 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
-from . import dates
-from .text import fold
+from articles import dates
+from articles.text import fold
 
 # --- line rules -------------------------------------------------------------
 # Each rule is (name, pattern); a line that matches is furniture wherever it
