@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from articles.models import Article
+from articles.models import Article, PersonMention
 
 pytestmark = pytest.mark.django_db
 
@@ -249,3 +249,19 @@ def test_an_empty_format_or_a_bad_page_parameter_of_an_export_is_a_400(api, samp
     response = api.get("/api/v1/outlets/", params)
     assert response.status_code == 400
     assert list(response.json()) == [next(name for name in params if params[name] != "csv")]
+
+
+def test_jsonld_loads_only_what_its_nodes_show(api, volume):
+    """JSON-LD reads the mentions once, with their people; the list's author
+    prefetch (`role = 'author'`) is never run, for a list or a detail."""
+    mentions = PersonMention._meta.db_table
+    article = Article.objects.order_by("pk").first()
+    for path in ("/api/v1/articles/", f"/api/v1/articles/{article.pk}/"):
+        with CaptureQueriesContext(connection) as queries:
+            response = api.get(path, {"format": "jsonld"})
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+        assert response.status_code == 200
+        assert json.loads(body)["@context"] == "https://schema.org"
+        on_mentions = [q["sql"] for q in queries.captured_queries if f'FROM "{mentions}"' in q["sql"]]
+        assert len(on_mentions) == 1, on_mentions
+        assert "'author'" not in on_mentions[0]

@@ -2,51 +2,23 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, transaction
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from rest_framework import permissions, renderers, serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.utils import model_meta
 
 from . import conditional, facets, shaping
+from .change_reason import change_reason
 from .exports import CSVRenderer, ExportRenderer, FormatNegotiation
 from .fields import STRICT_FIELD_MAPPING
-from .history import HistoryMixin, change_reason
+from .history import HistoryMixin
 from .parsers import StrictJSONParser
 
 WRITE_METHODS = {"PUT", "PATCH", "DELETE"}
 
 
-class ShapedSerializer(serializers.Serializer):
-    """Honours `fields=`/`omit=` on the records of a read.
-
-    `query_needs` maps a field to what the queryset must fetch for it, so a
-    response that leaves the field out also leaves out its query.
-    """
-
-    query_needs: dict = {}
-
-    @classmethod
-    def columns_not_needed(cls, names, request) -> list[str]:
-        """Columns a read answering with the fields `names` need not load."""
-        return []
-
-    def get_fields(self):
-        fields = super().get_fields()
-        request = self.context.get("request")
-        if request is None or request.method not in permissions.SAFE_METHODS or not self._is_result():
-            return fields
-        if not self.context.get("shape_fields", True):
-            return fields
-        view = self.context.get("view")
-        known = view.shaping_names() if view is not None else None
-        keep = set(shaping.selected_fields(fields, request, known))
-        return {name: field for name, field in fields.items() if name in keep}
-
-    def _is_result(self):
-        parent = self.parent
-        return parent is None or (isinstance(parent, serializers.ListSerializer) and parent.parent is None)
-
-
-class CorpusSerializer(ShapedSerializer, serializers.ModelSerializer):
+class CorpusSerializer(shaping.ShapedSerializer, serializers.ModelSerializer):
     """Runs the model's own `clean()` rules and honours `fields=`/`omit=`.
 
     A key the resource does not accept is an error rather than ignored: a
@@ -225,16 +197,11 @@ class CorpusViewSet(HistoryMixin, viewsets.ModelViewSet):
         return None
 
     def get_queryset(self):
-        queryset = super().get_queryset()
-        serializer_class = self.get_serializer_class()
-        names = self.response_field_names()
-        for name in names:
-            if name in serializer_class.query_needs:
-                queryset = serializer_class.query_needs[name](queryset)
-        if self.request is not None and self.request.method in permissions.SAFE_METHODS:
-            # Long text columns the response does not show stay in the database.
-            queryset = queryset.defer(*serializer_class.columns_not_needed(names, self.request))
-        return queryset
+        # The serializer that will write the answer says what it needs loaded:
+        # an export renderer's own (JSON-LD) when it has one, else the view's.
+        renderer = getattr(self.request, "accepted_renderer", None)
+        serializer_class = getattr(renderer, "serializer_class", None) or self.get_serializer_class()
+        return serializer_class.load(super().get_queryset(), self.response_field_names(), self.request)
 
     def perform_create(self, serializer):
         with transaction.atomic():
@@ -253,9 +220,6 @@ class CorpusViewSet(HistoryMixin, viewsets.ModelViewSet):
 def count_of(model, relation: str, distinct_field: str = "pk"):
     """A correlated COUNT subquery: evaluated only for the rows of the page,
     unlike a GROUP BY over the whole filtered set."""
-    from django.db.models import Count, OuterRef, Subquery
-    from django.db.models.functions import Coalesce
-
     rows = (
         model.objects.filter(**{relation: OuterRef("pk")})
         .order_by()

@@ -142,7 +142,6 @@ class JSONLDRenderer(ExportRenderer):
         return {"@context": self.CONTEXT, **node}
 
     def stream_records(self, view, queryset):
-        queryset = self.serializer_class.prepare(queryset)
         context = export_context(view)
 
         def parts():

@@ -2,46 +2,20 @@
 changed a record, when, why and what; a write's `X-Change-Reason` header is
 the why. The history itself is django-simple-history's (articles.models)."""
 
-import contextlib
-
 from django.db.models import Q
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import renderers, serializers
 from rest_framework.decorators import action
 from simple_history.models import HistoricalRecords
 from simple_history.utils import get_m2m_reverse_field_name
 
-from .schema import error_responses
+from .change_reason import REASON_HEADER
+from .error_statuses import error_responses
 
-REASON_HEADER = "X-Change-Reason"
 TYPES = {"+": "created", "~": "changed", "-": "deleted"}
 # Never worth a line: the id never changes and the timestamps change on every save.
 UNREPORTED = {"id", "created", "modified"}
 NEWEST_FIRST = ("-history_date", "-history_id")
-
-
-def change_reason(request) -> str | None:
-    """The write's `X-Change-Reason`, as text, or None without one.
-
-    WSGI hands a header over as Latin-1; a client sending UTF-8 (a reason
-    naming "Chávez") gets it back as written. Control characters, NUL among
-    them, are dropped: they cannot be stored on PostgreSQL and mean nothing here.
-    """
-    value = request.headers.get(REASON_HEADER, "") if request is not None else ""
-    with contextlib.suppress(UnicodeError):
-        value = value.encode("latin-1").decode("utf-8")
-    value = "".join(ch for ch in value if ch.isprintable()).strip()
-    return value or None
-
-
-def reason_parameter() -> OpenApiParameter:
-    return OpenApiParameter(
-        REASON_HEADER,
-        OpenApiTypes.STR,
-        location=OpenApiParameter.HEADER,
-        description="Why this change is made; the record's history keeps it as the change's reason.",
-    )
 
 
 class ChangeSerializer(serializers.Serializer):
@@ -51,11 +25,10 @@ class ChangeSerializer(serializers.Serializer):
 
 
 class HistoryEntrySerializer(serializers.Serializer):
-    query_needs: dict = {}  # see ShapedSerializer; the history view fetches its own records
-
     @classmethod
-    def columns_not_needed(cls, names, request) -> list[str]:
-        return []
+    def load(cls, queryset, names, request):
+        """Nothing: the history view reads its entries itself (see ShapedSerializer.load)."""
+        return queryset
 
     id = serializers.IntegerField(help_text="The history entry's id.")
     date = serializers.DateTimeField()

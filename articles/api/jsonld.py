@@ -14,8 +14,9 @@ from ..models import Article, EventMention, PersonMention
 
 
 class NewsArticleJsonLd(serializers.BaseSerializer):
-    @staticmethod
-    def prepare(queryset):
+    @classmethod
+    def load(cls, queryset, names, request):
+        """What a node needs, whatever `fields=` says (see ShapedSerializer.load)."""
         # articleBody: the body the list view leaves unloaded.
         queryset = queryset.defer(None).defer("source_text", "search_text")
         return queryset.select_related("outlet", "original").prefetch_related(

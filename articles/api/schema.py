@@ -3,25 +3,14 @@ response-shaping parameters, facets, the export formats, every error status
 an operation can answer, and which operations need no credentials."""
 
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import permissions
 
 from . import facets
+from .change_reason import reason_parameter
+from .error_statuses import error_responses
+from .shaping import ShapedSerializer
 
-ERROR = OpenApiTypes.OBJECT
-ERROR_DESCRIPTIONS = {
-    400: "Invalid input: the body names each field (or parameter) and its problem.",
-    401: "No valid credentials; writing needs an editor's token or session.",
-    403: "The credentials lack the permission for this change.",
-    404: "No such record (or, on a list, a page past the last one).",
-    406: "None of the media types in Accept (or `format`) can be served.",
-    409: "The change conflicts with another record (a taken slug, a record still referenced).",
-    412: "`If-Match` does not match the record's current ETag: it changed since it was read. Nothing was changed.",
-    415: "The body is not JSON (`Content-Type: application/json`).",
-    429: "Too many requests; wait the number of seconds in `Retry-After`.",
-    503: "The database is unavailable; retry after the seconds in `Retry-After`.",
-}
 JSON = "application/json"
 EXPORT_SCHEMAS = {
     "text/csv": {
@@ -54,55 +43,22 @@ def shaping_parameters(names: list[str]) -> list[OpenApiParameter]:
     ]
 
 
-def error_statuses(method: str, detail: bool) -> list[int]:
-    """Every error status an operation on the corpus can answer; `detail`: on one record."""
-    writes = method not in permissions.SAFE_METHODS
-    statuses = [400]
-    if writes:
-        statuses += [401, 403]
-    if detail or method == "GET":  # a list's page past the last one is a 404 too
-        statuses.append(404)
-    statuses.append(406)
-    if writes:
-        statuses.append(409)
-    if writes and detail:
-        statuses.append(412)
-    if method in ("POST", "PUT", "PATCH"):
-        statuses.append(415)
-    return [*statuses, 429, 503]
-
-
-def error_responses(method: str, detail: bool) -> dict:
-    """The error responses of `error_statuses`, e.g. for an operation that lists its own responses."""
-    return {
-        status: OpenApiResponse(ERROR, description=ERROR_DESCRIPTIONS[status])
-        for status in error_statuses(method, detail)
-    }
-
-
 class CorpusAutoSchema(AutoSchema):
-    def _is_corpus_view(self):
-        from .base import CorpusViewSet
-
-        return isinstance(self.view, CorpusViewSet)
+    """The schema of every operation: the corpus viewsets are the only views
+    the schema covers (the router's root and the docs views are left out)."""
 
     def get_override_parameters(self):
         parameters = super().get_override_parameters()
-        if self._is_corpus_view() and self.method == "GET":
-            from .base import ShapedSerializer
-
+        if self.method == "GET":
             serializer = self._get_serializer()
             if isinstance(serializer, ShapedSerializer):  # not, e.g., a record's history
                 # Before the view's own, which override them by name.
                 parameters = [*shaping_parameters(list(serializer.fields)), *parameters]
             if self._is_list_view() and getattr(self.view, "action", None) == "list":
                 parameters += facets.parameters(self.view)
-        if self._is_corpus_view() and self.method not in permissions.SAFE_METHODS:
-            from .history import reason_parameter
-
+        if self.method not in permissions.SAFE_METHODS:
             parameters = [reason_parameter(), *parameters]
-        if self._is_corpus_view():
-            parameters += self._precondition_parameters()
+        parameters += self._precondition_parameters()
         return parameters
 
     def _precondition_parameters(self):
@@ -118,17 +74,15 @@ class CorpusAutoSchema(AutoSchema):
         return [OpenApiParameter(name, str, OpenApiParameter.HEADER, description=description)]
 
     def _map_serializer(self, serializer, direction, bypass_extensions=False):
-        from .base import ShapedSerializer
-
         schema = super()._map_serializer(serializer, direction, bypass_extensions)
-        if direction == "response" and isinstance(serializer, ShapedSerializer) and self._is_corpus_view():
+        if direction == "response" and isinstance(serializer, ShapedSerializer):
             # `fields=` and `omit=` may leave out any key of a result.
             schema.pop("required", None)
         return schema
 
     def _get_paginator(self):
         paginator = super()._get_paginator()
-        if paginator is not None and self._is_corpus_view() and getattr(self.view, "action", None) == "list":
+        if paginator is not None and getattr(self.view, "action", None) == "list":
             paginator.facet_names = list(facets.declared(self.view))
         return paginator
 
@@ -143,7 +97,7 @@ class CorpusAutoSchema(AutoSchema):
 
     def get_response_serializers(self):
         serializer = super().get_response_serializers()
-        if not self._is_corpus_view() or isinstance(serializer, dict):
+        if isinstance(serializer, dict):
             return serializer
         success = {"POST": 201, "DELETE": 204}.get(self.method, 200)
         responses = {success: None if self.method == "DELETE" else serializer}

@@ -9,8 +9,9 @@ from .. import search
 from ..evidence import evidence_errors
 from ..models import Article, Event, EventMention, Figure, Outlet, Person, PersonMention
 from ..snippets import first_snippet
-from .base import CorpusSerializer, ShapedSerializer
+from .base import CorpusSerializer
 from .fields import AnnotatedCountField, BriefRelatedField, RecordURLField, StrictCharField
+from .shaping import ShapedSerializer
 
 # Brief forms: how a related object appears inside another.
 
@@ -177,10 +178,11 @@ class ArticleSerializer(CorpusSerializer):
         read_only_fields = ["word_count"]
 
     @classmethod
-    def columns_not_needed(cls, names, request):
+    def load(cls, queryset, names, request):
         # A list shows no text beyond title and summary; the snippet of a search needs the body.
-        searching = "snippet" in names and bool(request.query_params.get("search"))
-        return ["source_text", "search_text"] if searching else ["body", "source_text", "search_text"]
+        searching = "snippet" in names and request is not None and bool(request.query_params.get("search"))
+        columns = ["source_text", "search_text"] if searching else ["body", "source_text", "search_text"]
+        return cls.unload(super().load(queryset, names, request), request, columns)
 
     @extend_schema_field(BriefPersonSerializer(many=True))
     def get_authors(self, article):
@@ -217,8 +219,9 @@ class ArticleSerializer(CorpusSerializer):
 
 class ArticleDetailSerializer(ArticleSerializer):
     @classmethod
-    def columns_not_needed(cls, names, request):
-        return ["search_text"]
+    def load(cls, queryset, names, request):
+        # This class's own query_needs, but not the list's deferring of the body.
+        return cls.unload(ShapedSerializer.load.__func__(cls, queryset, names, request), request, ["search_text"])
 
     person_mentions = ArticlePersonMentionSerializer(many=True, read_only=True)
     event_mentions = ArticleEventMentionSerializer(many=True, read_only=True)

@@ -4,6 +4,7 @@ The viewset validates the parameters (an unknown name is a 400 naming it) and
 skips the queries of fields not asked for; the serializer drops the keys.
 """
 
+from rest_framework import permissions, serializers
 from rest_framework.exceptions import ValidationError
 
 PARAMETERS = ("fields", "omit")
@@ -32,3 +33,45 @@ def selected_fields(available, request, known=None) -> list[str]:
     if errors:
         raise ValidationError(errors)
     return [name for name in available if (not wanted or name in wanted) and name not in omitted]
+
+
+class ShapedSerializer(serializers.Serializer):
+    """Honours `fields=`/`omit=` on the records of a read, and says what a
+    response needs loaded (`load`), so a key left out also leaves out its query.
+    """
+
+    # Field name -> what the queryset must fetch for it.
+    query_needs: dict = {}
+
+    @classmethod
+    def load(cls, queryset, names, request):
+        """The queryset, with what a response showing the fields `names` needs
+        fetched; the one hook the viewset asks (see CorpusViewSet.get_queryset)."""
+        for name in names:
+            if name in cls.query_needs:
+                queryset = cls.query_needs[name](queryset)
+        return queryset
+
+    @staticmethod
+    def unload(queryset, request, columns):
+        """`columns` left in the database on a read: a write saves every
+        column it loaded, so it must load them all."""
+        if request is None or request.method not in permissions.SAFE_METHODS:
+            return queryset
+        return queryset.defer(*columns)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is None or request.method not in permissions.SAFE_METHODS or not self._is_result():
+            return fields
+        if not self.context.get("shape_fields", True):
+            return fields
+        view = self.context.get("view")
+        known = view.shaping_names() if view is not None else None
+        keep = set(selected_fields(fields, request, known))
+        return {name: field for name, field in fields.items() if name in keep}
+
+    def _is_result(self):
+        parent = self.parent
+        return parent is None or (isinstance(parent, serializers.ListSerializer) and parent.parent is None)

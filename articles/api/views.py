@@ -15,9 +15,9 @@ from ..filtersets import (
 from ..models import Article, Event, EventMention, Figure, Outlet, Person, PersonFormerSlug, PersonMention
 from . import serializers
 from .base import CorpusViewSet, count_of
+from .error_statuses import error_responses
 from .exports import JSONLDRenderer
 from .jsonld import NewsArticleJsonLd
-from .schema import error_responses
 
 # The keys of either shape of a comparison: a figure's, or a metric summary's.
 COMPARE_FIELDS = sorted({*serializers.FigureSerializer.Meta.fields, *serializers.MetricSummarySerializer().fields})
