@@ -16,6 +16,7 @@ best first, then by id.
 
 from dataclasses import dataclass
 
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorExact, SearchVectorField
 from django.db import connections
 from django.db.models import Expression, F, Value
 from django.db.models.expressions import Col
@@ -94,8 +95,6 @@ class _StoredVector(Expression):
     which the models do not declare because SQLite has no such column."""
 
     def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
-        from django.contrib.postgres.search import SearchVectorField
-
         pk = F("pk").resolve_expression(query, allow_joins, reuse, summarize, for_save)
         target = SearchVectorField()
         target.set_attributes_from_name(fulltext.VECTOR_COLUMN)
@@ -109,8 +108,6 @@ def _sqlite(queryset, query: Query):
 
 
 def _postgresql(queryset, query: Query):
-    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorExact
-
     tsquery = SearchQuery(query.tsquery(), search_type="raw", config=fulltext.CONFIG)
     vector = _StoredVector()
     # Normalisation 1 divides by 1 + log(length), as bm25 also favours shorter records.

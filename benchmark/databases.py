@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import dj_database_url
+import psycopg
 from django.core.management import call_command
 from django.db import DEFAULT_DB_ALIAS, connections
 
@@ -61,8 +62,6 @@ def use(url: str) -> None:
 
 
 def create_postgres_database(url: str) -> None:
-    import psycopg
-
     config = dj_database_url.parse(url)
     server = dj_database_url.parse(postgres_server_url())
     with psycopg.connect(

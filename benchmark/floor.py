@@ -5,6 +5,8 @@ Both views return the JSON the API returns for `/api/v1/articles/?page_size=N`
 Django's JSON encoder, one with raw SQL and orjson.
 """
 
+import datetime
+
 import orjson
 from django.db import connection
 from django.db.models import F
@@ -119,8 +121,6 @@ def raw_page(request):
                 if all(p["id"] != person_id for p in people):
                     people.append({"id": person_id, "slug": slug, "name": name})
     if connection.vendor == "sqlite":  # SQLite hands dates back as text
-        import datetime
-
         for row in rows:
             if isinstance(row["published"], str):
                 row["published"] = datetime.date.fromisoformat(row["published"])

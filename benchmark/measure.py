@@ -2,6 +2,7 @@
 
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -129,8 +130,6 @@ MAX_PAGE_URLS = [
 
 def serve_for_rss(requests: int) -> dict:
     """In the child: serve the max-page URLs round-robin, then report peak RSS."""
-    import resource
-
     get = client().get
     before = _high_water_kib() or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     statuses = set()

@@ -27,6 +27,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
+from django.core.management.color import no_style
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils.text import slugify
 
@@ -632,7 +633,6 @@ PG_ROWS_PER_INSERT = 500
 
 def load(p: Plan, batch_size: int = 5000, using: str = "default", progress=None) -> dict:
     """Write the corpus `p` describes; returns counts. `progress(done, total)` after each batch."""
-    from django.core.management.color import no_style
     m = _models()
     connection = connections[using]
     stamps = {"created": EPOCH, "modified": EPOCH}

@@ -3,6 +3,7 @@
 Writes benchmark/results/RESULTS.md and results.json; see the benchmark app.
 """
 
+import argparse
 import datetime
 import json
 import os
@@ -120,6 +121,4 @@ class Command(BaseCommand):
 
 
 def argparse_hidden():
-    import argparse
-
     return argparse.SUPPRESS
