@@ -51,6 +51,8 @@ from django.db.models import F, FloatField, OrderBy, Q
 from django.db.models.functions import Cast
 from django.db.models.query import ModelIterable
 from django.utils.functional import cached_property
+from drf_spectacular.extensions import OpenApiSerializerExtension
+from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import Cursor, CursorPagination, PageNumberPagination
 from rest_framework.response import Response
@@ -452,7 +454,10 @@ class CorpusPagination(PageNumberPagination):
         cursor = KeysetPagination().get_schema_operation_parameters(view)[0]
         return [page, page_size, cursor]
 
-    def get_paginated_response_schema(self, schema):
+    def get_paginated_response_schema(self, schema, extra: dict | None = None):
+        """The page's schema: the one source of the envelope's shape, for a
+        list and for any other paged answer (see Envelope). `extra`: keys
+        between `previous` and `results`, such as compare's `metrics`."""
         limit = exact_count_limit()
         link = {"type": "string", "nullable": True, "format": "uri"}
         properties = {
@@ -482,5 +487,35 @@ class CorpusPagination(PageNumberPagination):
         }
         if self.facet_names:
             properties["facets"] = facet_counts.response_schema(self.facet_names)
+        properties.update(extra or {})
         properties["results"] = schema
-        return {"type": "object", "required": ["next", "previous", "results"], "properties": properties}
+        required = ["next", "previous", *(extra or {}), "results"]
+        return {"type": "object", "required": required, "properties": properties}
+
+
+class Envelope(serializers.Serializer):
+    """For the schema only: a page of `results` as CorpusPagination answers
+    it, for an action that pages something other than its list. A subclass
+    names the serializer of its results (`page_of`) and of any `extra` keys,
+    each a list."""
+
+    page_of: type[serializers.Serializer]
+    extra: dict[str, type[serializers.Serializer]] = {}
+
+
+class EnvelopeExtension(OpenApiSerializerExtension):
+    target_class = Envelope
+    match_subclasses = True
+
+    def get_name(self, auto_schema, direction):
+        return self.target.__class__.__name__ if isinstance(self.target, Envelope) else self.target.__name__
+
+    def map_serializer(self, auto_schema, direction):
+        envelope = self.target if isinstance(self.target, Envelope) else self.target()
+
+        def resolve(serializer_class):
+            return {"type": "array", "items": auto_schema.resolve_serializer(serializer_class, direction).ref}
+
+        extra = {name: resolve(serializer_class) for name, serializer_class in envelope.extra.items()}
+        schema = CorpusPagination().get_paginated_response_schema(resolve(envelope.page_of), extra)
+        return {"description": type(envelope).__doc__.strip(), **schema}

@@ -9,6 +9,7 @@ from rest_framework import permissions
 from . import facets
 from .change_reason import reason_parameter
 from .error_statuses import error_responses
+from .pagination import Envelope
 from .shaping import ShapedSerializer
 
 JSON = "application/json"
@@ -60,6 +61,20 @@ class CorpusAutoSchema(AutoSchema):
             parameters = [reason_parameter(), *parameters]
         parameters += self._precondition_parameters()
         return parameters
+
+    def _get_pagination_parameters(self):
+        if self._pages_an_envelope():
+            return self._get_paginator().get_schema_operation_parameters(self.view)
+        return super()._get_pagination_parameters()
+
+    def _pages_an_envelope(self) -> bool:
+        """An action other than the list whose answer is a page (compare)."""
+        if getattr(self.view, "action", None) == "list" or self._get_paginator() is None:
+            return False
+        responses = self.get_response_serializers()
+        answer = responses.get(200) if isinstance(responses, dict) else responses
+        shapes = getattr(answer, "serializers", [answer])  # a PolymorphicProxySerializer's, or the one
+        return bool(shapes) and all(isinstance(s, type) and issubclass(s, Envelope) for s in shapes)
 
     def _precondition_parameters(self):
         action = getattr(self.view, "action", None)

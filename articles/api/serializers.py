@@ -11,6 +11,7 @@ from ..models import Article, Event, EventMention, Figure, Outlet, Person, Perso
 from ..snippets import first_snippet
 from .base import CorpusSerializer
 from .fields import AnnotatedCountField, BriefRelatedField, RecordURLField, StrictCharField
+from .pagination import Envelope
 from .shaping import ShapedSerializer
 
 # Brief forms: how a related object appears inside another.
@@ -454,20 +455,14 @@ class MetricSummarySerializer(ShapedSerializer):
         )
 
 
-class FigureComparisonSerializer(serializers.Serializer):
-    """The schema of compare/?metric=…: the metrics' summaries, then their figures."""
+class FigureComparisonSerializer(Envelope):
+    """compare/?metric=…: the metrics' summaries, then a page of their figures."""
 
-    count = serializers.IntegerField()
-    next = serializers.URLField(allow_null=True)
-    previous = serializers.URLField(allow_null=True)
-    metrics = MetricSummarySerializer(many=True)
-    results = FigureSerializer(many=True)
+    page_of = FigureSerializer
+    extra = {"metrics": MetricSummarySerializer}
 
 
-class MetricListSerializer(serializers.Serializer):
-    """The schema of compare/ without a metric: every metric, paginated."""
+class MetricListSerializer(Envelope):
+    """compare/ without a metric: a page of every metric's summary."""
 
-    count = serializers.IntegerField()
-    next = serializers.URLField(allow_null=True)
-    previous = serializers.URLField(allow_null=True)
-    results = MetricSummarySerializer(many=True)
+    page_of = MetricSummarySerializer

@@ -94,12 +94,6 @@ class FigureViewSet(CorpusViewSet):
         filters=True,
         parameters=[
             OpenApiParameter(
-                "page", {"type": "integer", "minimum": 1}, description="A page number within the paginated result set."
-            ),
-            OpenApiParameter(
-                "page_size", {"type": "integer", "minimum": 1}, description="Results per page (at most 100)."
-            ),
-            OpenApiParameter(
                 "fields",
                 {"type": "array", "items": {"type": "string", "enum": COMPARE_FIELDS}},
                 style="form",
