@@ -14,7 +14,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from . import dates, search
-from .facets import Facet, RelatedFacet, YearFacet
+from .facet_counts import Facet, RelatedFacet, YearFacet
 from .models import Article, Event, EventMention, Figure, Outlet, Person, PersonMention
 
 
@@ -166,7 +166,7 @@ TYPED_FILTERS = (filters.DateFilter, filters.NumberFilter, StrictBooleanFilter, 
 class CorpusFilterSet(filters.FilterSet):
     """Shared by every resource: full-text search, ranked by relevance.
 
-    `facets` names the counts a list offers with `facets=` (see articles.facets).
+    `facets` names the counts a list offers with `facets=` (see articles.facet_counts).
     """
 
     facets: dict = {}
@@ -195,6 +195,9 @@ class CorpusFilterSet(filters.FilterSet):
             return queryset
         if value == SearchField.NOTHING:
             return queryset.none()
+        if self.request is not None:
+            # Parsed once: the answer's snippets read this query (see CorpusViewSet.get_serializer_context).
+            self.request.search_query = value
         return search.search(queryset, value)
 
 

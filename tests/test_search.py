@@ -5,6 +5,8 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from articles import search
+from articles.api import shaping
 from articles.models import Article, Event, Outlet
 
 pytestmark = pytest.mark.django_db
@@ -323,3 +325,24 @@ def test_index_is_full_text_not_a_scan(sample):
         with connection.cursor() as cursor:
             cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'articles_article_search_vector'")
             assert "USING gin (search_vector)" in cursor.fetchone()[0]
+
+
+@pytest.mark.django_db
+def test_each_parameter_is_parsed_once_per_request(api, sample, monkeypatch):
+    """`search` is parsed by the filterset and its snippets reuse the query;
+    `fields`/`omit` are checked by the viewset and the serializer reuses the names."""
+    calls = {"parse": 0, "fields": 0}
+
+    def counted(name, function):
+        def wrapper(*args, **kwargs):
+            calls[name] += 1
+            return function(*args, **kwargs)
+
+        return wrapper
+
+    monkeypatch.setattr(search, "parse", counted("parse", search.parse))
+    monkeypatch.setattr(shaping, "selected_fields", counted("fields", shaping.selected_fields))
+    body = api.get("/api/v1/articles/", {"search": "castro", "fields": "id,snippet", "page_size": 5}).json()
+    assert len(body["results"]) > 1
+    assert all("<mark>" in row["snippet"] for row in body["results"])
+    assert calls == {"parse": 1, "fields": 1}

@@ -8,7 +8,7 @@ from rest_framework import permissions, renderers, serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.utils import model_meta
 
-from . import conditional, facets, shaping
+from . import conditional, facet_parameter, shaping
 from .change_reason import change_reason
 from .exports import CSVRenderer, ExportRenderer, FormatNegotiation
 from .fields import STRICT_FIELD_MAPPING
@@ -128,7 +128,7 @@ class CorpusViewSet(HistoryMixin, viewsets.ModelViewSet):
         renderer = self.request.accepted_renderer
         if isinstance(renderer, ExportRenderer):
             return renderer.stream(self, queryset)
-        counts = facets.counts(self, self.request, queryset) if with_facets else None
+        counts = facet_parameter.counts(self, self.request, queryset) if with_facets else None
         if counts is not None:
             extra = {"facets": counts, **extra}
         page = self.paginate_queryset(queryset)
@@ -186,11 +186,25 @@ class CorpusViewSet(HistoryMixin, viewsets.ModelViewSet):
         return self.serializer_class
 
     def response_field_names(self):
+        """The keys each result shows: `fields=`/`omit=` checked once per
+        request and serializer, then handed to the serializer (`field_names`)."""
         serializer_class = self.get_serializer_class()
-        available = serializer_class().get_fields()
-        if self.request is None or self.request.method not in permissions.SAFE_METHODS:
-            return list(available)
-        return shaping.selected_fields(available, self.request, self.shaping_names())
+        chosen = self.__dict__.setdefault("_field_names", {})
+        if serializer_class not in chosen:
+            available = serializer_class().get_fields()
+            if self.request is None or self.request.method not in permissions.SAFE_METHODS:
+                chosen[serializer_class] = list(available)
+            else:
+                chosen[serializer_class] = shaping.selected_fields(available, self.request, self.shaping_names())
+        return chosen[serializer_class]
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        if self.request is not None and self.request.method in permissions.SAFE_METHODS:
+            context["field_names"] = self.response_field_names()
+        # The filterset parsed `search` (see CorpusFilterSet.filter_search); the snippets reuse that query.
+        context["search"] = getattr(self.request, "search_query", None)
+        return context
 
     def shaping_names(self):
         """Names `fields=`/`omit=` accept beyond the serializer's (see shaping.selected_fields)."""

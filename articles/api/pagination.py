@@ -58,7 +58,7 @@ from rest_framework.pagination import Cursor, CursorPagination, PageNumberPagina
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from . import facets as facet_counts
+from . import facet_parameter
 
 DEFAULT_EXACT_COUNT_LIMIT = 10_000
 MAX_PAGE_SIZE = 100
@@ -384,7 +384,7 @@ class KeysetPagination(CursorPagination):
 class CorpusPagination(PageNumberPagination):
     """Pages by number, or by cursor when the request has `cursor` (see the module docstring).
 
-    A page may carry more keys, such as `facets` (see articles.api.facets),
+    A page may carry more keys, such as `facets` (see articles.api.facet_parameter),
     between `previous` and its results.
     """
 
@@ -486,7 +486,7 @@ class CorpusPagination(PageNumberPagination):
             },
         }
         if self.facet_names:
-            properties["facets"] = facet_counts.response_schema(self.facet_names)
+            properties["facets"] = facet_parameter.response_schema(self.facet_names)
         properties.update(extra or {})
         properties["results"] = schema
         required = ["next", "previous", *(extra or {}), "results"]

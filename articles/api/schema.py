@@ -6,7 +6,7 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import permissions
 
-from . import facets
+from . import facet_parameter
 from .change_reason import reason_parameter
 from .error_statuses import error_responses
 from .pagination import Envelope
@@ -56,7 +56,7 @@ class CorpusAutoSchema(AutoSchema):
                 # Before the view's own, which override them by name.
                 parameters = [*shaping_parameters(list(serializer.fields)), *parameters]
             if self._is_list_view() and getattr(self.view, "action", None) == "list":
-                parameters += facets.parameters(self.view)
+                parameters += facet_parameter.parameters(self.view)
         if self.method not in permissions.SAFE_METHODS:
             parameters = [reason_parameter(), *parameters]
         parameters += self._precondition_parameters()
@@ -98,7 +98,7 @@ class CorpusAutoSchema(AutoSchema):
     def _get_paginator(self):
         paginator = super()._get_paginator()
         if paginator is not None and getattr(self.view, "action", None) == "list":
-            paginator.facet_names = list(facets.declared(self.view))
+            paginator.facet_names = list(facet_parameter.declared(self.view))
         return paginator
 
     def _get_response_for_code(self, serializer, status_code, media_types=None, direction="response"):

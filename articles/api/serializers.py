@@ -5,7 +5,6 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .. import search
 from ..evidence import evidence_errors
 from ..models import Article, Event, EventMention, Figure, Outlet, Person, PersonMention
 from ..snippets import first_snippet
@@ -204,18 +203,8 @@ class ArticleSerializer(CorpusSerializer):
         return article.original_id is not None
 
     def get_snippet(self, article) -> str | None:
-        query = self._search_query()
+        query = self.context.get("search")
         return first_snippet(query, article.body, article.summary, article.title) if query else None
-
-    def _search_query(self):
-        if not hasattr(self, "_parsed_search"):
-            request = self.context.get("request")
-            value = request.query_params.get("search") if request is not None else None
-            try:
-                self._parsed_search = search.parse(value) if value else None
-            except (search.SearchError, search.NothingToSearch):
-                self._parsed_search = None
-        return self._parsed_search
 
 
 class ArticleDetailSerializer(ArticleSerializer):

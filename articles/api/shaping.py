@@ -10,9 +10,21 @@ from rest_framework.exceptions import ValidationError
 PARAMETERS = ("fields", "omit")
 
 
-def requested_names(request, parameter: str) -> list[str]:
+def requested_names(request, parameter: str, choices, accepted=None, kind: str = "field") -> list[str]:
+    """The names a list parameter gives, comma-separated or repeated, in order
+    and without repeats: the one parser of `fields`, `omit` and `facets`.
+
+    Present but empty, or naming something not in `accepted` (default:
+    `choices`), is a 400 naming the parameter and listing `choices`."""
     values = request.query_params.getlist(parameter) if request is not None else []
-    return [name.strip() for value in values for name in value.split(",") if name.strip()]
+    names = list(dict.fromkeys(name.strip() for value in values for name in value.split(",") if name.strip()))
+    listed = ", ".join(choices) or f"no {kind} on this list"
+    if not names and values:
+        raise ValidationError({parameter: [f"Give one or more of: {listed}; or leave the parameter out."]})
+    unknown = [name for name in names if name not in set(choices if accepted is None else accepted)]
+    if unknown:
+        raise ValidationError({parameter: [f"Unknown {kind}(s): {', '.join(unknown)}. Choose from: {listed}."]})
+    return names
 
 
 def selected_fields(available, request, known=None) -> list[str]:
@@ -22,16 +34,15 @@ def selected_fields(available, request, known=None) -> list[str]:
     shapes (a name of the other shape simply selects nothing)."""
     available = list(available)
     accepted = set(available) | set(known or ())
-    wanted, omitted = (requested_names(request, p) for p in PARAMETERS)
-    errors = {}
-    for parameter, names in zip(PARAMETERS, (wanted, omitted), strict=True):
-        if not names and request is not None and parameter in request.query_params:
-            errors[parameter] = [f"Give one or more of: {', '.join(available)}; or leave the parameter out."]
-        unknown = [name for name in names if name not in accepted]
-        if unknown:
-            errors[parameter] = [f"Unknown field(s): {', '.join(unknown)}. Choose from: {', '.join(available)}."]
+    chosen, errors = {}, {}
+    for parameter in PARAMETERS:
+        try:
+            chosen[parameter] = requested_names(request, parameter, available, accepted)
+        except ValidationError as exc:
+            errors.update(exc.detail)
     if errors:
         raise ValidationError(errors)
+    wanted, omitted = chosen["fields"], chosen["omit"]
     return [name for name in available if (not wanted or name in wanted) and name not in omitted]
 
 
@@ -67,9 +78,11 @@ class ShapedSerializer(serializers.Serializer):
             return fields
         if not self.context.get("shape_fields", True):
             return fields
-        view = self.context.get("view")
-        known = view.shaping_names() if view is not None else None
-        keep = set(selected_fields(fields, request, known))
+        names = self.context.get("field_names")
+        if names is None:  # outside a viewset, which checks the parameters once per request
+            view = self.context.get("view")
+            names = selected_fields(fields, request, view.shaping_names() if view is not None else None)
+        keep = set(names)
         return {name: field for name, field in fields.items() if name in keep}
 
     def _is_result(self):

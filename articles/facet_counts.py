@@ -1,7 +1,7 @@
 """Facets: how many records of a filtered list carry each value of a field.
 
 A filterset declares its facets by name (`facets = {...}`); the API counts
-them over the whole filtered set, not one page (see articles.api.facets).
+them over the whole filtered set, not one page (see articles.api.facet_parameter).
 Each bucket's `value` is what the list's filter of the same name takes.
 """
 

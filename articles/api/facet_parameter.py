@@ -21,15 +21,7 @@ def declared(view) -> dict:
 
 def requested(view, request) -> list[str]:
     """The facet names asked for, checked; a 400 names an unknown one."""
-    names = list(dict.fromkeys(requested_names(request, "facets")))
-    available = declared(view)
-    if not names and "facets" in request.query_params:
-        raise ValidationError({"facets": [f"Give one or more of: {', '.join(available) or 'none on this list'}."]})
-    unknown = [name for name in names if name not in available]
-    if unknown:
-        choices = ", ".join(available) or "none on this list"
-        raise ValidationError({"facets": [f"Unknown facet(s): {', '.join(unknown)}. Choose from: {choices}."]})
-    return names
+    return requested_names(request, "facets", list(declared(view)), kind="facet")
 
 
 def size(request) -> int:
