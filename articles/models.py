@@ -3,6 +3,7 @@ quote figures. Every mention and figure carries evidence, a verbatim quote
 with its character offsets in `Article.body`.
 """
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, OrderBy, Q
@@ -17,17 +18,23 @@ from .evidence import evidence_errors
 from .fulltext import index_of
 
 
-def change_history(searchable=False, **options):
+class ChangeHistory(HistoricalRecords):
     """Who changed a record, when, why and to what (django-simple-history).
 
     A searchable record's folded `search_text` is derived from its other
     fields, so it is left out; so is PostgreSQL's `search_vector`, which is no
-    model field at all. The reason is free text of any length (see articles.api.history).
+    model field at all. The reason is free text of any length (see articles.api.change_reason).
     """
-    excluded = ["search_text"] if searchable else []
-    return HistoricalRecords(
-        excluded_fields=excluded, history_change_reason_field=models.TextField(null=True), **options
-    )
+
+    def __init__(self, **options):
+        super().__init__(history_change_reason_field=models.TextField(null=True), **options)
+
+    def contribute_to_class(self, cls, name):
+        if issubclass(cls, Searchable):
+            self.excluded_fields = [*self.excluded_fields, "search_text"]
+        super().contribute_to_class(cls, name)
+
+
 class NullsLastIndex(models.Index):
     """An index in the order `F(...).desc(nulls_last=True)` sorts by.
 
@@ -53,7 +60,29 @@ class Timestamped(models.Model):
         abstract = True
 
 
-class Outlet(Timestamped):
+class Searchable(models.Model):
+    """A record `search` finds: it declares the fields it is found by
+    (`search_fields`) and nothing more. Saving folds them into `search_text`
+    (see articles.text), and each searchable model gets its full-text index
+    (see SEARCHABLE below and articles.fulltext)."""
+
+    search_fields: tuple[str, ...] = ()
+    # Folded text kept so search is one indexed column on every database
+    # rather than a per-request fold.
+    search_text = models.TextField(blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.search_text = self.search_document()
+        super().save(*args, **kwargs)
+
+    def search_document(self) -> str:
+        return text.search_document(*(getattr(self, name) for name in self.search_fields))
+
+
+class Outlet(Searchable, Timestamped):
     class Kind(models.TextChoices):
         PARTY_PRESS = "party_press", "party press"
         NEWS_SITE = "news_site", "news site"
@@ -70,10 +99,8 @@ class Outlet(Timestamped):
     homepage = models.URLField(null=True, blank=True)
     country = models.CharField(max_length=2, null=True, blank=True, help_text="ISO 3166-1 alpha-2 code, e.g. GB, VE.")
     description = models.TextField(blank=True)
-    # Folded name and description (see articles.text); kept so search is one
-    # indexed column on every database rather than a per-request fold.
-    search_text = models.TextField(blank=True, editable=False)
-    history = change_history(searchable=True)
+    history = ChangeHistory()
+    search_fields = ("name", "slug", "description")
 
     class Meta:
         ordering = ["name", "id"]
@@ -81,18 +108,11 @@ class Outlet(Timestamped):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
-        self.search_text = self.search_document()
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return reverse("api:outlet-detail", kwargs={"slug": self.slug})
 
-    def search_document(self) -> str:
-        return text.search_document(self.name, self.slug, self.description)
 
-
-class Person(Timestamped):
+class Person(Searchable, Timestamped):
     name = models.CharField(max_length=200, help_text="Canonical name, with accents.")
     slug = models.SlugField(max_length=100, unique=True)
     aliases = models.JSONField(
@@ -101,8 +121,8 @@ class Person(Timestamped):
         help_text="Every other spelling the corpus uses: unaccented, misspelled, shortened.",
     )
     description = models.TextField(blank=True, help_text="Role as the corpus states it.")
-    search_text = models.TextField(blank=True, editable=False)
-    history = change_history(searchable=True)
+    history = ChangeHistory()
+    search_fields = ("name", "aliases")
 
     class Meta:
         ordering = ["name", "id"]
@@ -111,15 +131,8 @@ class Person(Timestamped):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
-        self.search_text = self.search_document()
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return reverse("api:person-detail", kwargs={"slug": self.slug})
-
-    def search_document(self) -> str:
-        return text.search_document(self.name, self.aliases)
 
     def clean(self):
         if not isinstance(self.aliases, list) or not all(isinstance(a, str) for a in self.aliases):
@@ -131,13 +144,13 @@ class PersonFormerSlug(models.Model):
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="former_slugs")
     slug = models.SlugField(max_length=100, unique=True)
-    history = change_history()
+    history = ChangeHistory()
 
     def __str__(self):
         return f"{self.slug} → {self.person.slug}"
 
 
-class Event(Timestamped):
+class Event(Searchable, Timestamped):
     class Kind(models.TextChoices):
         AGREEMENT = "agreement", "agreement"
         ATTACK = "attack", "attack"
@@ -168,8 +181,8 @@ class Event(Timestamped):
     # The last day the event covers at its precision (see articles.dates);
     # stored so date-overlap filters are an indexed comparison.
     last_day = models.DateField(editable=False, db_index=True)
-    search_text = models.TextField(blank=True, editable=False)
-    history = change_history(searchable=True, m2m_fields=[participants])
+    history = ChangeHistory(m2m_fields=[participants])
+    search_fields = ("name", "description", "location")
 
     class Meta:
         ordering = ["start", "id"]
@@ -185,14 +198,10 @@ class Event(Timestamped):
 
     def save(self, *args, **kwargs):
         self.last_day = dates.covered_until(self.start, self.end, self.precision)
-        self.search_text = self.search_document()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("api:event-detail", kwargs={"slug": self.slug})
-
-    def search_document(self) -> str:
-        return text.search_document(self.name, self.description, self.location)
 
     def clean(self):
         if self.start and self.end and self.end < self.start:
@@ -204,7 +213,7 @@ class Event(Timestamped):
             )
 
 
-class Article(Timestamped):
+class Article(Searchable, Timestamped):
     outlet = models.ForeignKey(Outlet, null=True, blank=True, on_delete=models.PROTECT, related_name="articles")
     title = models.CharField(max_length=500)
     summary = models.TextField(blank=True, help_text="The dek or standfirst.")
@@ -229,8 +238,8 @@ class Article(Timestamped):
     word_count = models.PositiveIntegerField(default=0, editable=False)
     people = models.ManyToManyField(Person, through="PersonMention", related_name="articles", blank=True)
     events = models.ManyToManyField(Event, through="EventMention", related_name="articles", blank=True)
-    search_text = models.TextField(blank=True, editable=False)
-    history = change_history(searchable=True)
+    history = ChangeHistory()
+    search_fields = ("title", "summary", "body")
 
     class Meta:
         ordering = [F("published").desc(nulls_last=True), "id"]
@@ -258,14 +267,10 @@ class Article(Timestamped):
 
     def save(self, *args, **kwargs):
         self.word_count = text.word_count(self.body)
-        self.search_text = self.search_document()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("api:article-detail", kwargs={"pk": self.pk})
-
-    def search_document(self) -> str:
-        return text.search_document(self.title, self.summary, self.body)
 
 
 class Evidence(models.Model):
@@ -305,7 +310,7 @@ class PersonMention(Evidence):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="person_mentions")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="mentions")
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.MENTIONED)
-    history = change_history()
+    history = ChangeHistory()
 
     class Meta(Evidence.Meta):
         ordering = ["article", "start", "id"]
@@ -321,7 +326,7 @@ class PersonMention(Evidence):
 class EventMention(Evidence):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="event_mentions")
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="mentions")
-    history = change_history()
+    history = ChangeHistory()
 
     class Meta(Evidence.Meta):
         ordering = ["article", "start", "id"]
@@ -334,7 +339,7 @@ class EventMention(Evidence):
         return f"{self.event} in article {self.article_id}"
 
 
-class Figure(Evidence):
+class Figure(Searchable, Evidence):
     class Qualifier(models.TextChoices):
         EXACT = "exact", "exact"
         APPROXIMATELY = "approximately", "approximately"
@@ -357,8 +362,8 @@ class Figure(Evidence):
     as_of = models.DateField(null=True, blank=True)
     event = models.ForeignKey(Event, null=True, blank=True, on_delete=models.SET_NULL, related_name="figures")
     person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="figures")
-    search_text = models.TextField(blank=True, editable=False)
-    history = change_history(searchable=True)
+    history = ChangeHistory()
+    search_fields = ("label", "quote", "metric", "unit")
 
     class Meta(Evidence.Meta):
         ordering = ["article", "start", "id"]
@@ -378,12 +383,6 @@ class Figure(Evidence):
     def __str__(self):
         return self.label
 
-    def save(self, *args, **kwargs):
-        self.search_text = self.search_document()
-        super().save(*args, **kwargs)
-
-    def search_document(self) -> str:
-        return text.search_document(self.label, self.quote, self.metric, self.unit)
 
     def clean(self):
         errors = self.evidence_errors()
@@ -395,16 +394,23 @@ class Figure(Evidence):
             raise ValidationError(errors)
 
 
-# Searchable records: the folded search_text each one is indexed by.
-SEARCHABLE = [Outlet, Article, Person, Event, Figure]
+def corpus_models() -> list[type[models.Model]]:
+    """Every model of the corpus, each declared after the models it points at:
+    the models with a change history (not the history tables themselves, nor
+    the full-text index rows). Editors' permissions and the fixture follow it."""
+    return [
+        model
+        for model in apps.get_app_config("articles").get_models()
+        if hasattr(model._meta, "simple_history_manager_attribute")
+    ]
 
-# SQLite's full-text index rows (see articles.fulltext); PostgreSQL keeps a
-# tsvector column on the record's own table instead.
-OutletFullText = index_of(Outlet)
-ArticleFullText = index_of(Article)
-PersonFullText = index_of(Person)
-EventFullText = index_of(Event)
-FigureFullText = index_of(Figure)
+
+# Every searchable model, as it declared itself by its base class.
+SEARCHABLE = Searchable.__subclasses__()
+
+# SQLite's full-text index rows (see articles.fulltext), `record.fulltext`;
+# PostgreSQL keeps a tsvector column on the record's own table instead.
+FULLTEXT_INDEXES = {model: index_of(model) for model in SEARCHABLE}
 
 
 @receiver(pre_save)

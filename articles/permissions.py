@@ -3,13 +3,14 @@ and delete permissions on every corpus model."""
 
 from django.contrib.auth.models import Group, Permission
 
+from .models import corpus_models
+
 EDITORS_GROUP = "editors"
-CORPUS_MODELS = ["outlet", "article", "person", "event", "figure", "personmention", "eventmention", "personformerslug"]
 EDITOR_ACTIONS = ["add", "change", "delete", "view"]
 
 
 def editor_codenames():
-    return [f"{action}_{model}" for model in CORPUS_MODELS for action in EDITOR_ACTIONS]
+    return [f"{action}_{model._meta.model_name}" for model in corpus_models() for action in EDITOR_ACTIONS]
 
 
 def ensure_editors_group() -> Group:

@@ -84,6 +84,13 @@ class FoldedText:
         return first, after + 1 if starts[after] < end else after
 
 
+def folded_document(folded_parts) -> str:
+    """The search document of parts already folded one by one. Folding works
+    word by word, so this is `search_document` of the unfolded parts; a bulk
+    loader that folds each sentence once uses it rather than refolding bodies."""
+    return f" {' '.join(part for part in folded_parts if part)} "
+
+
 def search_document(*parts) -> str:
     """The folded text a record is searched by: its parts joined by spaces.
 

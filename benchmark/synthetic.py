@@ -216,9 +216,9 @@ def build_entities(p: Plan) -> Entities:
                 "country": rng.choice(COUNTRIES),
                 "homepage": f"https://{slug}.example.org/",
                 "description": description,
-                "search_text": text.search_document(name, slug, description),
             }
         )
+        entities.outlets[-1]["search_text"] = _search_text(models.Outlet, entities.outlets[-1])
     rng = _rng(p.seed, "people")
     for i in range(p.people):
         surname = "".join(rng.choice(SYLLABLES) for _ in range(rng.choice((2, 3, 3)))) + rng.choice(SURNAME_ENDINGS)
@@ -235,9 +235,9 @@ def build_entities(p: Plan) -> Entities:
                 "slug": f"{SLUG_PREFIX}{slugify(plain)}-{i + 1}",
                 "aliases": aliases,
                 "description": f"{rng.choice(ROLES_OF).capitalize()} (synthetic).",
-                "search_text": text.search_document(name, aliases),
             }
         )
+        entities.people[-1]["search_text"] = _search_text(models.Person, entities.people[-1])
     rng = _rng(p.seed, "events")
     precisions = [dates.Precision.DAY] * 12 + [dates.Precision.MONTH] * 5 + [dates.Precision.YEAR] * 2
     precisions.append(dates.Precision.DECADE)
@@ -260,9 +260,9 @@ def build_entities(p: Plan) -> Entities:
                 "precision": precision,
                 "last_day": dates.covered_until(start, None, precision),
                 "location": place,
-                "search_text": text.search_document(name, description, place),
             }
         )
+        entities.events[-1]["search_text"] = _search_text(models.Event, entities.events[-1])
         for person in sorted(rng.sample(range(p.people), min(2, p.people))):
             entities.participants.append((i, person))
     return entities
@@ -412,10 +412,14 @@ class ArticleWriter:
                     "as_of": published if precision == "day" else None,
                     "event": events[0] if events and rng.random() < 0.5 else None,
                     "person": people[-1] if rng.random() < 0.3 else None,
-                    "search_text": " "
-                    + " ".join(part for part in (folded_label, text.fold(quote), folded_metric, folded_unit) if part)
-                    + " ",
                 }
+                folded = {
+                    "label": folded_label,
+                    "quote": text.fold(quote),
+                    "metric": folded_metric,
+                    "unit": folded_unit,
+                }
+                figure["search_text"] = text.folded_document(folded[name] for name in models.Figure.search_fields)
                 figures.append(figure)
 
         body = "".join(p.text for p in pieces)
@@ -426,7 +430,11 @@ class ArticleWriter:
             place=place,
         )
         summary = rng.choice(self.sentences)
-        folded = [text.fold(headline), summary.folded, *(p.folded for p in pieces)]
+        folded = {
+            "title": text.fold(headline),
+            "summary": summary.folded,
+            "body": " ".join(p.folded for p in pieces if p.folded),
+        }
         outlet_name = entities.outlets[outlet]["name"]
         source_document = f"{self.plan.source_prefix}{index + 1:07d}.txt"
         fields = {
@@ -441,7 +449,7 @@ class ArticleWriter:
             "published_time": None,
             "language": "en",
             "word_count": sum(p.words for p in pieces),
-            "search_text": " " + " ".join(f for f in folded if f) + " ",
+            "search_text": text.folded_document(folded[name] for name in models.Article.search_fields),
         }
         for evidence in (*person_mentions, *event_mentions, *figures):
             evidence["end"] = evidence["start"] + len(evidence["quote"])
@@ -467,6 +475,11 @@ def database_size(using: str = DEFAULT_DB_ALIAS) -> int | None:
         name = Path(str(connection.settings_dict["NAME"]))
         return sum(p.stat().st_size for p in (name, Path(f"{name}-wal")) if p.exists()) or None
     return None
+
+
+def _search_text(model, record: dict) -> str:
+    """The model's own search document (see articles.models.Searchable), from a row's values."""
+    return text.search_document(*(record[name] for name in model.search_fields))
 
 
 # Loading ---------------------------------------------------------------------

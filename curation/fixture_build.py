@@ -28,17 +28,13 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 
 from articles.evidence import locate
-from articles.models import Article, Event, EventMention, Figure, Outlet, Person, PersonMention
+from articles.models import Article, Event, EventMention, Figure, Outlet, Person, PersonMention, corpus_models
 
 from . import aliases, cleaning, syndication
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 ANNOTATIONS_DIR = FIXTURES_DIR / "annotations"
 DOCUMENTS_DIR = FIXTURES_DIR / "documents"
-
-# Models in dependency order: loaddata needs a referenced row before the row
-# that refers to it only on databases that check constraints immediately.
-FIXTURE_MODELS = [Outlet, Person, Event, Article, PersonMention, EventMention, Figure]
 
 # created/modified of every curated record, so the fixture is the same bytes
 # on every build (a build-time clock would make every rebuild a diff).
@@ -187,11 +183,11 @@ def _save(obj, where: str):
 
 
 def curated_rows_exist() -> bool:
-    return any(model.objects.exists() for model in FIXTURE_MODELS)
+    return any(model.objects.exists() for model in corpus_models())
 
 
 def delete_all() -> None:
-    for model in reversed(FIXTURE_MODELS):
+    for model in reversed(corpus_models()):
         model.objects.all().delete()
 
 
@@ -413,7 +409,7 @@ def _stamp() -> None:
 
 def reset_sequences() -> None:
     """Explicit primary keys leave PostgreSQL sequences behind; move them past the rows."""
-    statements = connection.ops.sequence_reset_sql(no_style(), FIXTURE_MODELS)
+    statements = connection.ops.sequence_reset_sql(no_style(), corpus_models())
     if statements:
         with connection.cursor() as cursor:
             for statement in statements:
@@ -423,7 +419,9 @@ def reset_sequences() -> None:
 def fixture_json() -> str:
     """Every corpus record as a dumpdata-style JSON fixture, stable byte for byte."""
     objects = []
-    for model in FIXTURE_MODELS:
+    # Parents first: loaddata needs a referenced row before the row that refers
+    # to it on databases that check constraints immediately.
+    for model in corpus_models():
         for item in serializers.serialize("python", model.objects.order_by("pk")):
             fields = item["fields"]
             for key, value in fields.items():
