@@ -1,5 +1,7 @@
 """Every resource, through the generic API tests plus what is its own."""
 
+import datetime
+
 import pytest
 
 from articles.models import Article, Event, EventMention, Figure, Outlet, Person, PersonMention
@@ -13,6 +15,12 @@ class TestOutlets(ResourceTests):
     model = Outlet
     key = "slug"
     ordering_fields = ("name", "slug", "kind", "country", "article_count", "id")
+
+    def tell_orders_apart(self, sample):
+        body = "A second Granma report."
+        Article.objects.create(
+            outlet=sample.outlets["granma"], title="Second", body=body, source_document="granma-2.txt", source_text=body
+        )
 
     def create_payload(self, sample):
         return {"name": "Cubadebate", "slug": "cubadebate", "kind": "news_site", "country": "CU"}
@@ -158,6 +166,11 @@ class TestEvents(ResourceTests):
     key = "slug"
     ordering_fields = ("start", "end", "name", "slug", "id")
 
+    def tell_orders_apart(self, sample):
+        landing = sample.events["landing"]
+        landing.end = datetime.date(1968, 12, 31)
+        landing.save()
+
     def create_payload(self, sample):
         return {
             "name": "Comprehensive Cooperation Agreement",
@@ -200,6 +213,10 @@ class TestFigures(ResourceTests):
     resource = "figures"
     model = Figure
     ordering_fields = ("value", "metric", "unit", "article", "as_of", "id")
+
+    def tell_orders_apart(self, sample):
+        Figure.objects.filter(pk=sample.figures["oil"].pk).update(as_of=datetime.date(2026, 1, 16))
+        Figure.objects.filter(pk=sample.figures["dead"].pk).update(as_of=datetime.date(2026, 1, 3))
 
     def create_payload(self, sample):
         article = sample.articles["telesur"]
