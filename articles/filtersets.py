@@ -379,9 +379,7 @@ class FigureFilterSet(CorpusFilterSet):
     value_min = BoundedNumberFilter(
         field_name="value", lookup_expr="gte", label="Figures whose value is at least this."
     )
-    value_max = BoundedNumberFilter(
-        field_name="value", lookup_expr="lte", label="Figures whose value is at most this."
-    )
+    value_max = BoundedNumberFilter(field_name="value", lookup_expr="lte", label="Figures whose value is at most this.")
     ordering = StableOrderingFilter(fields=("value", "metric", "unit", "article", "as_of", "id"))
 
     facets = {

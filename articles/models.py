@@ -383,7 +383,6 @@ class Figure(Searchable, Evidence):
     def __str__(self):
         return self.label
 
-
     def clean(self):
         errors = self.evidence_errors()
         if self.value is not None and self.value_max is not None and self.value_max < self.value:

@@ -53,36 +53,64 @@ def build_sample() -> Sample:
     )
     s.people["perez"] = Person.objects.create(name="Ana Pérez", slug="ana-perez", description="Journalist")
     s.events["landing"] = Event.objects.create(
-        name="Landing at Machurucuto", slug="machurucuto", kind="invasion", start=datetime.date(1967, 1, 1),
+        name="Landing at Machurucuto",
+        slug="machurucuto",
+        kind="invasion",
+        start=datetime.date(1967, 1, 1),
         precision="year",
     )
     s.events["meeting"] = Event.objects.create(
-        name="Chávez meets Castro in Havana", slug="havana-1994", kind="meeting",
-        start=datetime.date(1994, 12, 1), precision="month", location="Havana",
+        name="Chávez meets Castro in Havana",
+        slug="havana-1994",
+        kind="meeting",
+        start=datetime.date(1994, 12, 1),
+        precision="month",
+        location="Havana",
     )
     s.events["meeting"].participants.set([s.people["chavez"], s.people["castro"]])
     s.events["petrocaribe"] = Event.objects.create(
-        name="PetroCaribe shipments", slug="petrocaribe", kind="programme", start=datetime.date(2005, 1, 1),
-        end=datetime.date(2019, 12, 31), precision="year",
+        name="PetroCaribe shipments",
+        slug="petrocaribe",
+        kind="programme",
+        start=datetime.date(2005, 1, 1),
+        end=datetime.date(2019, 12, 31),
+        precision="year",
     )
     s.events["attack"] = Event.objects.create(
-        name="US attack on Caracas", slug="attack-2026", kind="attack", start=datetime.date(2026, 1, 3),
+        name="US attack on Caracas",
+        slug="attack-2026",
+        kind="attack",
+        start=datetime.date(2026, 1, 3),
         precision="day",
     )
     s.events["attack"].participants.set([s.people["rodriguez"]])
 
     granma = s.articles["granma"] = Article.objects.create(
-        outlet=s.outlets["granma"], title="Chávez in Havana", summary="A meeting", body=BODY_GRANMA,
-        source_document="granma.txt", source_text="raw granma", published=datetime.date(2026, 1, 16),
+        outlet=s.outlets["granma"],
+        title="Chávez in Havana",
+        summary="A meeting",
+        body=BODY_GRANMA,
+        source_document="granma.txt",
+        source_text="raw granma",
+        published=datetime.date(2026, 1, 16),
         published_precision="day",
     )
     telesur = s.articles["telesur"] = Article.objects.create(
-        outlet=s.outlets["telesur"], title="After the attack", body=BODY_TELESUR, source_document="telesur.txt",
-        source_text="raw telesur", published=datetime.date(2026, 1, 13), published_precision="day",
-        published_time=datetime.time(13, 32), language="es",
+        outlet=s.outlets["telesur"],
+        title="After the attack",
+        body=BODY_TELESUR,
+        source_document="telesur.txt",
+        source_text="raw telesur",
+        published=datetime.date(2026, 1, 13),
+        published_precision="day",
+        published_time=datetime.time(13, 32),
+        language="es",
     )
     s.articles["copy"] = Article.objects.create(
-        title="Chávez in Havana (copy)", body=BODY_COPY, source_document="copy.txt", source_text="raw copy",
+        title="Chávez in Havana (copy)",
+        body=BODY_COPY,
+        source_document="copy.txt",
+        source_text="raw copy",
         original=granma,
     )
     mention(granma, s.people["chavez"], "Hugo Chávez")
@@ -94,16 +122,32 @@ def build_sample() -> Sample:
     EventMention.objects.create(article=granma, event=s.events["petrocaribe"], **span(granma, "Between 2005 and 2019"))
     EventMention.objects.create(article=telesur, event=s.events["attack"], **span(telesur, "3 January 2026"))
     s.figures["oil"] = Figure.objects.create(
-        article=granma, value=35000, qualifier="approximately", unit="barrels per day", metric="venezuelan-oil-to-cuba",
-        label="Venezuelan oil to Cuba", **span(granma, "about 35,000 barrels of oil per day"),
+        article=granma,
+        value=35000,
+        qualifier="approximately",
+        unit="barrels per day",
+        metric="venezuelan-oil-to-cuba",
+        label="Venezuelan oil to Cuba",
+        **span(granma, "about 35,000 barrels of oil per day"),
     )
     s.figures["share"] = Figure.objects.create(
-        article=telesur, value=30, value_max=40, qualifier="range", unit="percent", metric="venezuelan-oil-share",
-        label="Share of Cuba's needs", **span(telesur, "30-40%"),
+        article=telesur,
+        value=30,
+        value_max=40,
+        qualifier="range",
+        unit="percent",
+        metric="venezuelan-oil-share",
+        label="Share of Cuba's needs",
+        **span(telesur, "30-40%"),
     )
     s.figures["dead"] = Figure.objects.create(
-        article=telesur, value=32, unit="people", metric="cubans-killed-3-january", label="Cubans killed",
-        event=s.events["attack"], **span(telesur, "32 Cubans"),
+        article=telesur,
+        value=32,
+        unit="people",
+        metric="cubans-killed-3-january",
+        label="Cubans killed",
+        event=s.events["attack"],
+        **span(telesur, "32 Cubans"),
     )
     return s
 
@@ -114,14 +158,24 @@ def build_volume(sample: Sample, articles: int):
     for n in range(articles):
         body = f"Report {n} by Ana Pérez on the attack of 3 January 2026: {n + 1} ships."
         article = Article.objects.create(
-            outlet=outlets[n % len(outlets)], title=f"Report {n}", body=body, source_document=f"report-{n}.txt",
-            source_text=body, published=datetime.date(2025, 1, 1) + datetime.timedelta(days=n),
+            outlet=outlets[n % len(outlets)],
+            title=f"Report {n}",
+            body=body,
+            source_document=f"report-{n}.txt",
+            source_text=body,
+            published=datetime.date(2025, 1, 1) + datetime.timedelta(days=n),
             published_precision="day",
         )
         mention(article, sample.people["perez"], "Ana Pérez", PersonMention.Role.AUTHOR)
         mention(article, sample.people["chavez"], f"Report {n}")
         EventMention.objects.create(article=article, event=sample.events["attack"], **span(article, "3 January 2026"))
         Figure.objects.create(
-            article=article, value=n + 1, unit="ships", metric="ships", label="Ships", event=sample.events["attack"],
-            person=sample.people["perez"], **span(article, f"{n + 1} ships"),
+            article=article,
+            value=n + 1,
+            unit="ships",
+            metric="ships",
+            label="Ships",
+            event=sample.events["attack"],
+            person=sample.people["perez"],
+            **span(article, f"{n + 1} ships"),
         )

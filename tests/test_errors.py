@@ -81,9 +81,7 @@ def test_nul_in_the_path_is_a_400(api, sample):
 
 def test_value_max_below_value_is_a_400_naming_value_max(editor_client, sample):
     figure = Figure.objects.first()
-    response = editor_client.patch(
-        f"/api/v1/figures/{figure.pk}/", {"value": "10", "value_max": "5"}, format="json"
-    )
+    response = editor_client.patch(f"/api/v1/figures/{figure.pk}/", {"value": "10", "value_max": "5"}, format="json")
     assert response.status_code == 400
     assert "value_max" in response.json()
     figure.refresh_from_db()
@@ -189,9 +187,10 @@ def test_a_figure_value_is_rounded_to_four_places_and_only_a_huge_one_is_refused
     response = editor_client.generic("PATCH", url, '{"value": 12.345678}', content_type="application/json")
     assert response.status_code == 200
     assert response.json()["value"] == 12.3457
-    assert editor_client.generic("PATCH", url, '{"value": 8.39e-246}', content_type="application/json").json()[
-        "value"
-    ] == 0
+    assert (
+        editor_client.generic("PATCH", url, '{"value": 8.39e-246}', content_type="application/json").json()["value"]
+        == 0
+    )
     refused = editor_client.generic("PATCH", url, '{"value": 1e16}', content_type="application/json")
     assert refused.status_code == 400
     assert "digits before the decimal point" in refused.json()["value"][0]

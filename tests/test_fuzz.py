@@ -42,7 +42,19 @@ CONFIG = schemathesis.Config.from_dict(
             "positive_data_acceptance": {"expected-statuses": ["2xx", "3xx", "401", "403", "404", "409", "412", "429"]},
             "negative_data_rejection": {
                 "expected-statuses": [
-                    "400", "401", "403", "404", "405", "406", "409", "412", "415", "422", "428", "429", "5xx"
+                    "400",
+                    "401",
+                    "403",
+                    "404",
+                    "405",
+                    "406",
+                    "409",
+                    "412",
+                    "415",
+                    "422",
+                    "428",
+                    "429",
+                    "5xx",
                 ]
             },
         },
@@ -55,7 +67,6 @@ CONFIG = schemathesis.Config.from_dict(
     }
 )
 schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application, config=CONFIG)
-
 
 
 @schema.hooks.hook

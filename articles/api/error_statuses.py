@@ -20,6 +20,7 @@ ERROR_DESCRIPTIONS = {
     503: "The database is unavailable; retry after the seconds in `Retry-After`.",
 }
 
+
 def error_statuses(method: str, detail: bool) -> list[int]:
     """Every error status an operation on the corpus can answer; `detail`: on one record."""
     writes = method not in permissions.SAFE_METHODS

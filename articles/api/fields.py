@@ -194,7 +194,9 @@ WEB_ADDRESS = r"^https?://[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Z
 
 @extend_schema_field({"type": "string", "pattern": WEB_ADDRESS, "maxLength": 200, "example": "https://www.granma.cu/"})
 class WebAddressField(_strict(serializers.CharField)):
-    default_error_messages = {"invalid": "Give an http:// or https:// address with a host name, e.g. https://www.granma.cu/."}
+    default_error_messages = {
+        "invalid": "Give an http:// or https:// address with a host name, e.g. https://www.granma.cu/."
+    }
 
     def __init__(self, **kwargs):
         kwargs.pop("validators", None)  # Django's URLValidator: stricter than the documented pattern
