@@ -10,23 +10,31 @@ PORT ?= 8000
 # Development defaults; production sets these in its environment.
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test lint venv serve load bench
+.PHONY: run test lint venv dev-venv serve load bench
 
-# Rebuilt whenever requirements.txt is newer than the last install.
-$(VENV)/.installed: requirements.txt
+# The runtime set (requirements.txt) for run/serve/load/bench, the dev set (requirements-dev.txt: the
+# runtime set plus the test and lint tools) for test and lint; each reinstalled when its file changes.
+$(VENV)/.installed-runtime: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.txt
 	touch $@
 
-venv: $(VENV)/.installed
+$(VENV)/.installed-dev: requirements-dev.txt requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.txt
+	touch $@ $(VENV)/.installed-runtime
+
+venv: $(VENV)/.installed-runtime
+dev-venv: $(VENV)/.installed-dev
 
 run: venv
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py loaddata corpus
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-lint: venv
+lint: dev-venv
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 # A fixed hash seed, so the fuzzing's fixed seed replays the same cases on every machine.
 test: lint
@@ -40,7 +48,7 @@ serve: venv
 	PORT=$(PORT) exec $(BIN)/gunicorn -c gunicorn.conf.py corpus_api.wsgi
 
 # The harness sets its own production-like environment for the server it starts.
-load: venv
+load: dev-venv
 	$(BIN)/python -m loadtest.run
 # Tier databases are generated once (benchmark/results/tmp/, corpus_bench_*) and reused.
 BENCH_TIERS ?= 10000,100000,1000000
