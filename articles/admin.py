@@ -9,7 +9,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import text
 from .evidence import segments
-from .merging import merge_people
+from .merging import MERGE_PERMISSIONS, may_merge, merge_people
 from .models import Article, Event, EventMention, Figure, Outlet, Person, PersonFormerSlug, PersonMention
 
 admin.site.site_header = "Corpus API curation"
@@ -126,8 +126,15 @@ class PersonAdmin(FoldedSearchMixin, CorpusAdmin):
     inlines = [PersonFormerSlugInline]
     actions = ["merge"]
 
-    @admin.action(description="Merge selected people into one", permissions=["change", "delete"])
+    def has_merge_permission(self, request) -> bool:
+        # Django offers an action when the user holds any one of its permissions; a merge needs them all.
+        return may_merge(request.user)
+
+    @admin.action(description="Merge selected people into one", permissions=["merge"])
     def merge(self, request, queryset):
+        if not may_merge(request.user):  # the action list already hides it; a forged POST gets no further
+            self.message_user(request, f"Merging needs: {', '.join(MERGE_PERMISSIONS)}.", messages.ERROR)
+            return None
         people = list(queryset.order_by("name"))
         if len(people) < 2:
             self.message_user(request, "Select at least two people to merge.", messages.WARNING)

@@ -7,6 +7,21 @@ from django.db import transaction
 from . import text
 from .models import Figure, Person, PersonFormerSlug, PersonMention
 
+# A merge changes and deletes people and moves their mentions, figures, event
+# places and slugs: it needs every one of these, not any one of them.
+MERGE_PERMISSIONS = [
+    "articles.change_person",
+    "articles.delete_person",
+    "articles.change_personmention",
+    "articles.change_figure",
+    "articles.change_event",
+    "articles.add_personformerslug",
+]
+
+
+def may_merge(user) -> bool:
+    return user.has_perms(MERGE_PERMISSIONS)
+
 
 def _merged_aliases(survivor: Person, duplicates) -> list[str]:
     aliases, seen = [], {text.fold(survivor.name)}

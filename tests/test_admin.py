@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 
 from articles.models import Article, Event, EventMention, Figure, Outlet, Person, PersonMention
 from articles.permissions import ensure_editors_group
@@ -141,3 +142,53 @@ def test_merge_needs_two_people(admin_client_editor, sample):
 
 def test_site_header_says_what_this_is(admin_client_editor):
     assert b"Corpus API curation" in admin_client_editor.get("/admin/").content
+
+
+MERGE_CODENAMES = [
+    "change_person",
+    "delete_person",
+    "change_personmention",
+    "change_figure",
+    "change_event",
+    "add_personformerslug",
+]
+
+
+def staff_with(client, codenames):
+    user = get_user_model().objects.create_user(f"staff-{len(codenames)}-{codenames[:1]}", is_staff=True)
+    user.user_permissions.set(Permission.objects.filter(content_type__app_label="articles", codename__in=codenames))
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("missing", MERGE_CODENAMES)
+def test_merging_needs_every_permission_it_uses(client, sample, missing):
+    """A staff user lacking any one of them is offered no merge, and a forged
+    POST of the action changes and deletes nothing."""
+    staff = staff_with(client, [c for c in MERGE_CODENAMES if c != missing] + ["view_person"])
+    duplicate = Person.objects.create(name="Hugo Chavez Frias", slug="hugo-chavez-frias")
+    survivor = sample.people["chavez"]
+    listing = staff.get("/admin/articles/person/")
+    assert listing.status_code == 200
+    assert b'value="merge"' not in listing.content
+    selected = {"action": "merge", "_selected_action": [survivor.pk, duplicate.pk], "survivor": survivor.pk}
+    staff.post("/admin/articles/person/", selected)
+    assert Person.objects.filter(pk=duplicate.pk).exists()
+    survivor.refresh_from_db()
+    assert "Hugo Chavez Frias" not in survivor.aliases
+
+
+@pytest.mark.parametrize("only", ["change_person", "delete_person"])
+def test_one_of_change_or_delete_alone_cannot_merge(client, sample, only):
+    staff = staff_with(client, [only, "view_person"])
+    third = Person.objects.create(name="Third Person", slug="third-person")
+    selected = {"action": "merge", "_selected_action": [sample.people["castro"].pk, third.pk], "survivor": third.pk}
+    staff.post("/admin/articles/person/", selected)
+    assert Person.objects.filter(pk=sample.people["castro"].pk).exists()
+    third.refresh_from_db()
+    assert third.aliases == []
+
+
+def test_with_every_merge_permission_the_merge_is_offered(client, sample):
+    staff = staff_with(client, [*MERGE_CODENAMES, "view_person"])
+    assert b'value="merge"' in staff.get("/admin/articles/person/").content
