@@ -228,3 +228,21 @@ def test_a_required_text_of_only_whitespace_is_a_400_as_the_schema_says(api, edi
     response = editor_client.post("/api/v1/people/", {"name": "\u000b ", "slug": "blank"}, format="json")
     assert response.status_code == 400
     assert "name" in response.json()
+
+
+@pytest.mark.parametrize("depth", [33, 990, 100_000])
+def test_a_body_nested_too_deep_is_a_400(editor_client, sample, depth):
+    body = '{"description": ' + "[" * depth + "]" * depth + "}"
+    response = editor_client.patch("/api/v1/outlets/granma/", body, content_type="application/json")
+    assert response.status_code == 400
+    assert "nests deeper than 32 levels" in response.json()["detail"]
+    assert Outlet.objects.get(slug="granma").description == ""
+
+
+def test_a_body_at_the_depth_limit_is_read(editor_client, sample):
+    nested = "[" * 31 + '"x"' + "]" * 31
+    response = editor_client.patch(
+        "/api/v1/outlets/granma/", '{"aliases_unknown": ' + nested + "}", content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert "aliases_unknown" in response.json()  # read, then refused for its key, not its depth

@@ -7,8 +7,12 @@ not encodable as UTF-8). DRF's parser already refuses NaN and Infinity
 holding it, on both databases, before any serializer sees the body.
 """
 
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import ParseError, ValidationError
 from rest_framework.parsers import JSONParser
+
+# No record nests more than a few levels (a brief form inside a list); a body
+# nested hundreds deep is an attack on the parser, refused before any walk.
+MAX_DEPTH = 32
 
 
 def _bad_character(text: str) -> str | None:
@@ -39,9 +43,28 @@ def text_problems(value, path: str = "") -> dict[str, list[str]]:
     return problems
 
 
+def nesting_depth(value) -> int:
+    """How deep lists and objects nest in `value`, walked without recursion."""
+    deepest, pending = 0, [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, depth)
+            if depth > MAX_DEPTH:
+                return depth
+            pending.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
+
+
 class StrictJSONParser(JSONParser):
     def parse(self, stream, media_type=None, parser_context=None):
-        data = super().parse(stream, media_type, parser_context)
+        too_deep = f"JSON parse error - the body nests deeper than {MAX_DEPTH} levels."
+        try:
+            data = super().parse(stream, media_type, parser_context)
+        except RecursionError as exc:  # the JSON decoder itself gives up on very deep input
+            raise ParseError(too_deep) from exc
+        if nesting_depth(data) > MAX_DEPTH:
+            raise ParseError(too_deep)
         problems = text_problems(data)
         if problems:
             raise ValidationError(problems)
