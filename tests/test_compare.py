@@ -172,9 +172,10 @@ def json_schema(node):
         {"metric": "venezuelan-oil-to-cuba"},
         {"metric": "venezuelan-oil-to-cuba", "cursor": ""},
         {"metric": "venezuelan-oil-to-cuba", "page_size": 1},
-        {},  # the summaries page by number only: with `cursor` they are a 400 naming it
+        {},
+        {"cursor": ""},
     ],
-    ids=["metric-page", "metric-cursor", "metric-small-page", "summaries-page"],
+    ids=["metric-page", "metric-cursor", "metric-small-page", "summaries-page", "summaries-cursor"],
 )
 def test_every_compare_answer_is_what_the_schema_says(api, disagreeing, params):
 
@@ -190,3 +191,20 @@ def test_every_compare_answer_is_what_the_schema_says(api, disagreeing, params):
     assert ("count" in body) is ("cursor" not in params)
     errors = [f"{list(error.absolute_path)}: {error.message}" for error in validator.iter_errors(body)]
     assert errors == []
+
+
+def test_the_summaries_page_by_cursor_too(api, disagreeing):
+    by_number = [row["url"] for row in api.get("/api/v1/figures/compare/", {"page_size": 100}).json()["results"]]
+    assert len(by_number) > 2
+    walked, url = [], "/api/v1/figures/compare/?page_size=1&cursor="
+    while url:
+        body = api.get(url).json()
+        assert "count" not in body
+        walked += [row["url"] for row in body["results"]]
+        url = body["next"]
+    assert walked == by_number
+    back = api.get(body["previous"]).json()
+    assert [row["url"] for row in back["results"]] == by_number[-2:-1]
+    forged = api.get("/api/v1/figures/compare/", {"cursor": "not-a-cursor"})
+    assert forged.status_code == 400
+    assert "cursor" in forged.json()

@@ -2,6 +2,7 @@
 cursors that walk any list, filtered and ordered, forwards and back."""
 
 import re
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 from django.db import connection
@@ -176,8 +177,11 @@ def test_a_cursor_for_another_ordering_is_a_400(api, volume):
     assert "ordering" in response.json()["cursor"][0]
 
 
-def test_a_list_of_summaries_pages_by_number_only(api, volume):
-    response = api.get("/api/v1/figures/compare/", {"cursor": ""})
+def test_a_list_of_summaries_takes_only_its_own_cursors(api, volume):
+    """Summaries page by an offset cursor (see test_compare.py); a records' cursor is no such cursor."""
+    assert "count" not in api.get("/api/v1/figures/compare/", {"cursor": ""}).json()
+    figures = get(api, "/api/v1/figures/", {"cursor": "", "page_size": 2})["next"]
+    response = api.get("/api/v1/figures/compare/", {"cursor": parse_qs(urlparse(figures).query)["cursor"][0]})
     assert response.status_code == 400 and set(response.json()) == {"cursor"}
 
 

@@ -32,6 +32,8 @@ offset, so here the position is every sort key, which also handles NULLs
 (placed last unless the ordering says otherwise) and relations (a mention's
 `article` sorts by the article's own ordering). Cursors are signed: one that
 was altered, or that was made for another ordering, is a 400 naming `cursor`.
+An aggregate list (compare's summaries, one row per metric and unit) has no
+record key; it is short, so its cursor holds the offset instead.
 """
 
 import datetime
@@ -291,8 +293,9 @@ class KeysetPagination(CursorPagination):
         self.request = request
         self.page_size = self.get_page_size(request)
         self.base_url = request.build_absolute_uri()
+        self.aggregate = None
         if queryset._iterable_class is not ModelIterable:
-            raise self.invalid("This list pages by number only; use page.")
+            return self.paginate_aggregate(queryset, request)
         try:
             self.ordering = sort_keys(queryset)
         except UnsupportedOrdering as exc:
@@ -321,6 +324,40 @@ class KeysetPagination(CursorPagination):
             self.has_previous, self.previous_position = position is not None, position
         self.display_page_controls = self.has_previous or self.has_next
         return self.page
+
+    def paginate_aggregate(self, queryset, request):
+        """An aggregate (one row per group, such as compare's summaries) has no
+        record key to page by; it is short, so its cursor holds an offset."""
+        signature = "rows:" + ",".join(str(term) for term in queryset.query.order_by)
+        offset, token = 0, request.query_params.get(self.cursor_query_param)
+        if token:
+            try:
+                payload = self.signer.unsign_object(token)
+                offset = int(payload["o"]) if payload.get("k") == signature else -1
+            except (signing.BadSignature, KeyError, TypeError, ValueError) as exc:
+                raise self.invalid("Not a cursor this list gave out; start again with cursor=.") from exc
+            if offset < 0:
+                raise self.invalid("This cursor belongs to another ordering; start again with cursor=.")
+        rows = list(queryset[offset : offset + self.page_size + 1])
+        self.page = rows[: self.page_size]
+        self.aggregate = (signature, offset)
+        self.has_next, self.has_previous = len(rows) > self.page_size, offset > 0
+        self.display_page_controls = self.has_previous or self.has_next
+        return self.page
+
+    def _aggregate_link(self, offset: int) -> str:
+        token = self.signer.sign_object({"k": self.aggregate[0], "o": max(offset, 0)}, compress=True)
+        return replace_query_param(self.base_url, self.cursor_query_param, token)
+
+    def get_next_link(self):
+        if self.aggregate is None:
+            return super().get_next_link()
+        return self._aggregate_link(self.aggregate[1] + self.page_size) if self.has_next else None
+
+    def get_previous_link(self):
+        if self.aggregate is None:
+            return super().get_previous_link()
+        return self._aggregate_link(self.aggregate[1] - self.page_size) if self.has_previous else None
 
     def beyond(self, aliases, position, reverse) -> Q:
         """Records after `position` in the walking order: for keys (a, b, pk),
