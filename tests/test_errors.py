@@ -1,6 +1,8 @@
 """Bad input and database refusals are 4xx (or 503) with a JSON body naming
 the field, never a 500, and nothing is half-saved."""
 
+import re
+
 import pytest
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.backends.utils import CursorWrapper
@@ -246,3 +248,14 @@ def test_a_body_at_the_depth_limit_is_read(editor_client, sample):
     )
     assert response.status_code == 400
     assert "aliases_unknown" in response.json()  # read, then refused for its key, not its depth
+
+
+@pytest.mark.parametrize("path", ["/a\u0085b", "/a\ufeffb", "/a b", "/a\u2028b"])
+def test_a_homepage_path_with_a_space_like_character_is_refused_as_the_schema_says(editor_client, sample, path):
+    schema = editor_client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    pattern = schema["components"]["schemas"]["OutletRequest"]["properties"]["homepage"]["oneOf"][0]["pattern"]
+    homepage = f"https://www.example.org{path}"
+    assert re.match(pattern, homepage) is None
+    response = editor_client.post("/api/v1/outlets/", {"name": "X", "slug": "x", "homepage": homepage}, format="json")
+    assert response.status_code == 400
+    assert "homepage" in response.json()

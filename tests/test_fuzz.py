@@ -75,11 +75,18 @@ def map_body(ctx, body):
     applied to generated bodies so that the positive phase sends valid records:
     an event ends after it starts and starts on the first day of its period; an
     article's date has a precision and starts its period, and its time needs a
-    day; a figure's upper bound is not below its value, and only a range has one.
+    day; a figure's upper bound is not below its value, and only a range has one;
+    an evidence span's offsets move together.
     The API's 400s for breaking them are tested in tests/test_errors.py."""
     if not isinstance(body, dict):
         return body
     body = dict(body)
+    offsets = [body[key] for key in ("start", "end") if key in body]
+    if len(offsets) == 1 and _number(offsets[0]):
+        # An evidence span moves with both offsets (and its quote); one alone
+        # leaves it off its quote, a 400 tested in tests/test_errors.py.
+        body.pop("start", None)
+        body.pop("end", None)
     start, end = _day(body.get("start")), _day(body.get("end"))
     if start and end and end < start:
         body["start"], body["end"] = body["end"], body["start"]

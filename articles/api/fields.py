@@ -188,8 +188,10 @@ class RoundedDecimalField(_strict(serializers.DecimalField)):
 
 # An http(s) address with a dotted host name, as the schema documents it; the
 # field checks exactly this pattern rather than Django's stricter validator,
-# so what the schema allows, the API accepts.
-WEB_ADDRESS = r"^https?://[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.[A-Za-z]{2,24}(?::[0-9]{1,5})?(?:/[^\s\x00]*)?$"
+# so what the schema allows, the API accepts. The path's excluded characters
+# are listed rather than written `\s`, which Python and ECMAScript (the
+# schema's regex dialect) read differently (U+0085, U+FEFF).
+WEB_ADDRESS = r"^https?://[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.[A-Za-z]{2,24}(?::[0-9]{1,5})?(?:/[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]*)?$"
 
 
 @extend_schema_field({"type": "string", "pattern": WEB_ADDRESS, "maxLength": 200, "example": "https://www.granma.cu/"})
