@@ -180,6 +180,14 @@ class CorpusFilterSet(filters.FilterSet):
         ),
     )
 
+    def __init__(self, data=None, *args, **kwargs):
+        # `ordering=a&ordering=b` means `ordering=a,b`, as generated clients send a list;
+        # django-filter alone would keep the last value and drop the rest unsaid.
+        if data is not None and len(data.getlist("ordering")) > 1:
+            data = data.copy()
+            data.setlist("ordering", [",".join(data.getlist("ordering"))])
+        super().__init__(data, *args, **kwargs)
+
     def is_valid(self):
         valid = super().is_valid()
         # django-filter ignores an empty value; for a date, number or boolean

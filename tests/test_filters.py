@@ -209,3 +209,16 @@ def test_page_size_above_the_cap_is_clamped(api, volume):
     assert response.status_code == 200
     assert len(response.json()["results"]) == 100
     assert response.json()["count"] == 122
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("resource, keys", [("articles", ["title", "-id"]), ("people", ["-article_count", "name"])])
+def test_repeated_ordering_means_the_same_as_commas(api, volume, resource, keys):
+    def ids(query):
+        return [row["id"] for row in api.get(f"/api/v1/{resource}/?{query}&fields=id&page_size=100").json()["results"]]
+
+    repeated = ids("&".join(f"ordering={key}" for key in keys))
+    assert repeated == ids(f"ordering={','.join(keys)}")
+    assert repeated != ids(f"ordering={keys[-1]}")
+    response = api.get(f"/api/v1/{resource}/?ordering={keys[0]}&ordering=no_such_field")
+    assert response.status_code == 400 and "ordering" in response.json()
