@@ -244,7 +244,7 @@ if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER", not DEBUG):
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an anonymous write then gets 401 with WWW-Authenticate.
-        "rest_framework.authentication.TokenAuthentication",
+        "articles.api.authentication.TokenOrBearerAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"],

@@ -174,3 +174,24 @@ def test_only_staff_reach_the_admin(client, role, status):
     assert response.status_code == status
     if status == 302:
         assert response["Location"].startswith("/admin/login/")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("scheme", ["Token", "Bearer", "bearer"])
+def test_an_editor_key_writes_as_token_or_bearer(api, sample, scheme):
+    user = get_user_model().objects.create_user("keyholder")
+    user.groups.add(ensure_editors_group())
+    key = Token.objects.create(user=user).key
+    api.credentials(HTTP_AUTHORIZATION=f"{scheme} {key}")
+    response = api.patch("/api/v1/outlets/granma/", {"description": "Party daily"}, format="json")
+    assert response.status_code == 200, response.json()
+    api.credentials(HTTP_AUTHORIZATION=f"{scheme} not-a-key")
+    refused = api.get("/api/v1/outlets/")
+    assert refused.status_code == 401
+    assert refused["WWW-Authenticate"] == "Token"
+
+
+def test_the_schema_declares_the_bearer_scheme(api):
+    schema = api.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    assert schema["components"]["securitySchemes"]["tokenAuth"]["type"] == "http"
+    assert schema["components"]["securitySchemes"]["tokenAuth"]["scheme"] == "bearer"
