@@ -1,9 +1,9 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from .views import offline
+from .views import api_not_found, offline
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/api/v1/", permanent=False)),
@@ -12,6 +12,8 @@ urlpatterns = [
     path("api/docs/", offline(SpectacularSwaggerView.as_view(url_name="schema")), name="swagger-ui"),
     path("api/redoc/", offline(SpectacularRedocView.as_view(url_name="schema")), name="redoc"),
     path("admin/", admin.site.urls),
+    # Last: what no route above matches under /api/ is a JSON 404, with DEBUG on too.
+    re_path(r"^api/", api_not_found),
 ]
 
 handler404 = "corpus_api.views.not_found"

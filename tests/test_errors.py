@@ -259,3 +259,18 @@ def test_a_homepage_path_with_a_space_like_character_is_refused_as_the_schema_sa
     response = editor_client.post("/api/v1/outlets/", {"name": "X", "slug": "x", "homepage": homepage}, format="json")
     assert response.status_code == 400
     assert "homepage" in response.json()
+
+
+@pytest.mark.parametrize("path", ["/api/nothing/", "/api/v1/nothing/", "/api/v1/articles/1/nothing/", "/api/v2/"])
+def test_a_path_under_api_that_matches_nothing_is_a_json_404(api, sample, path):
+    response = api.get(path)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert path in response.json()["detail"]
+
+
+def test_a_missing_trailing_slash_is_a_308_that_keeps_the_method(editor_client, sample):
+    response = editor_client.post("/api/v1/outlets?format=json", {"name": "X", "slug": "x"}, format="json")
+    assert response.status_code == 308
+    assert response["Location"] == "/api/v1/outlets/?format=json"
+    assert response.json()["detail"].endswith("/api/v1/outlets/")
