@@ -4,8 +4,10 @@ the field, never a 500, and nothing is half-saved."""
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.backends.utils import CursorWrapper
+from django.test import Client
 
 from articles import db_errors
 from articles.api import serializers
@@ -274,3 +276,16 @@ def test_a_missing_trailing_slash_is_a_308_that_keeps_the_method(editor_client, 
     assert response.status_code == 308
     assert response["Location"] == "/api/v1/outlets/?format=json"
     assert response.json()["detail"].endswith("/api/v1/outlets/")
+
+
+@pytest.mark.parametrize("method", ["patch", "delete", "post"])
+def test_an_unmatched_api_path_is_a_json_404_for_a_signed_in_browser_without_a_csrf_token(db, sample, method):
+    # A signed-in session with CSRF checks on, as a browser sends: Django's CSRF
+    # middleware would answer an HTML 403 before the catch-all ran.
+    user = get_user_model().objects.create_user("browser", password="not-used-here")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    response = getattr(client, method)("/api/v1/articles/1.5e-9/", "{}", content_type="application/json")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert "/api/v1/articles/1.5e-9/" in response.json()["detail"]
