@@ -100,10 +100,10 @@ class TestArticles(ResourceTests):
         article.refresh_from_db()
         assert article.body.startswith("Hugo Chávez")
 
-    def test_unknown_outlet_slug_on_write_is_a_409_naming_the_field(self, editor_client, sample):
+    def test_unknown_outlet_slug_on_write_is_a_400_naming_the_field(self, editor_client, sample):
         payload = {**self.create_payload(sample), "outlet": "nowhere"}
         response = editor_client.post("/api/v1/articles/", payload, format="json")
-        assert response.status_code == 409
+        assert response.status_code == 400
         assert "nowhere" in response.json()["outlet"][0]
         # Beside a malformed value, it is all a 400.
         response = editor_client.post("/api/v1/articles/", {**payload, "title": 5}, format="json")

@@ -289,3 +289,36 @@ def test_an_unmatched_api_path_is_a_json_404_for_a_signed_in_browser_without_a_c
     assert response.status_code == 404
     assert response["Content-Type"] == "application/json"
     assert "/api/v1/articles/1.5e-9/" in response.json()["detail"]
+
+
+def test_a_choice_label_is_refused_with_the_accepted_values_and_the_value_it_names(editor_client, sample):
+    response = editor_client.post("/api/v1/outlets/", {"name": "X", "slug": "x", "kind": "news site"}, format="json")
+    assert response.status_code == 400
+    message = response.json()["kind"][0]
+    assert "“news_site”, “broadcaster”" in message and "“wire”" in message
+    assert message.endswith("Send “news_site” (its label is “news site”).")
+    assert not Outlet.objects.filter(slug="x").exists()
+
+
+def test_a_choice_in_other_case_is_pointed_at_its_value(editor_client, sample):
+    response = editor_client.post("/api/v1/outlets/", {"name": "X", "slug": "x", "kind": "Wire"}, format="json")
+    assert response.json()["kind"][0].endswith("Send “wire” (its label is “news agency”).")
+
+
+def test_a_choice_far_from_any_value_lists_them_and_guesses_nothing(editor_client, sample):
+    response = editor_client.post("/api/v1/outlets/", {"name": "X", "slug": "x", "kind": "tabloid"}, format="json")
+    message = response.json()["kind"][0]
+    assert message.startswith("“tabloid” is not one of the accepted values: “party_press”")
+    assert "Send" not in message
+
+
+@pytest.mark.parametrize(
+    "participants, says",
+    [([0], "as a string"), ([True], "as a string"), (["nobody-here"], "No person with slug “nobody-here”")],
+)
+def test_an_unknown_or_mistyped_participant_is_a_400_naming_the_field(editor_client, sample, participants, says):
+    response = editor_client.post(
+        "/api/v1/events/", {"name": "A meeting", "slug": "a-meeting", "participants": participants}, format="json"
+    )
+    assert response.status_code == 400, response.json()
+    assert says in str(response.json()["participants"])

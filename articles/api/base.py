@@ -11,7 +11,7 @@ from rest_framework.utils import model_meta
 from . import conditional, facet_parameter, shaping
 from .change_reason import change_reason
 from .exports import CSVRenderer, ExportRenderer, FormatNegotiation
-from .fields import STRICT_FIELD_MAPPING
+from .fields import STRICT_FIELD_MAPPING, ChoiceValueField
 from .history import HistoryMixin
 from .parsers import StrictJSONParser
 
@@ -30,6 +30,7 @@ class CorpusSerializer(shaping.ShapedSerializer, serializers.ModelSerializer):
     """
 
     serializer_field_mapping = STRICT_FIELD_MAPPING
+    serializer_choice_field = ChoiceValueField
 
     def to_internal_value(self, data):
         problems = self._unexpected_keys(data)

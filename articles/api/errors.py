@@ -38,13 +38,13 @@ def exception_handler(exc, context):
     if db_errors.is_outage(exc):
         return database_unavailable_response()
     if isinstance(exc, exceptions.ValidationError) and _only_conflicts(exc.detail):
-        # Well-formed, but naming a record that does not exist or a slug
-        # already taken: it depends on other records, as a 409 from the database does.
+        # Well-formed, but a slug already taken: it depends on other records,
+        # as a 409 from the database does. Naming a record that does not exist is a 400.
         return Response(exc.detail, status=status.HTTP_409_CONFLICT)
     return drf_exception_handler(exc, context)
 
 
-CONFLICT_CODES = {"unique", "does_not_exist", "conflict"}
+CONFLICT_CODES = {"unique", "conflict"}
 
 
 def _only_conflicts(detail) -> bool:

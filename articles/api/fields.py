@@ -12,6 +12,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import relations, serializers
 
+from ..text import fold
+
 
 class RecordURLField(serializers.HyperlinkedIdentityField):
     """A record's URL, built by substituting its key into the URL reversed once
@@ -41,7 +43,7 @@ class BriefRelatedField(serializers.RelatedField):
 
     default_error_messages = {
         "does_not_exist": "No {model} with {lookup} “{value}”.",
-        "invalid": "Give the {model}'s {lookup}.",
+        "invalid": "Give the {model}'s {lookup}, as a {kind}.",
     }
 
     def __init__(self, brief_serializer, key="slug", **kwargs):
@@ -56,9 +58,13 @@ class BriefRelatedField(serializers.RelatedField):
         list_kwargs.update({key: value for key, value in kwargs.items() if key in relations.MANY_RELATION_KWARGS})
         return ListOfRelatedField(**list_kwargs)
 
+    @property
+    def kind(self) -> str:
+        return "number" if self.key == "id" else "string"
+
     def run_validation(self, data=serializers.empty):
         if data == "":  # DRF would read it as null
-            self.fail("invalid", model=self.get_queryset().model._meta.verbose_name, lookup=self.key)
+            self.fail("invalid", model=self.get_queryset().model._meta.verbose_name, lookup=self.key, kind=self.kind)
         return super().run_validation(data)
 
     def to_representation(self, value):
@@ -73,10 +79,10 @@ class BriefRelatedField(serializers.RelatedField):
         model = self.get_queryset().model._meta.verbose_name
         if isinstance(data, dict):
             data = data.get(self.key, data.get("id") if self.key != "id" else None)
-        if isinstance(data, bool) or not isinstance(data, (str, int)) or (isinstance(data, str) and "\x00" in data):
-            self.fail("invalid", model=model, lookup=self.key)
-        if self.key == "id" and isinstance(data, str) and not data.isdigit():
-            self.fail("invalid", model=model, lookup=self.key)
+        # The JSON type the schema gives the key: an id is a number, a slug a string (0 is no slug).
+        expected = int if self.key == "id" else str
+        if isinstance(data, bool) or not isinstance(data, expected) or (isinstance(data, str) and "\x00" in data):
+            self.fail("invalid", model=model, lookup=self.key, kind=self.kind)
         try:
             return self.get_queryset().get(**{self.key: data})
         except (ObjectDoesNotExist, ValueError, TypeError):
@@ -192,6 +198,26 @@ class RoundedDecimalField(_strict(serializers.DecimalField)):
 # are listed rather than written `\s`, which Python and ECMAScript (the
 # schema's regex dialect) read differently (U+0085, U+FEFF).
 WEB_ADDRESS = r"^https?://[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.[A-Za-z]{2,24}(?::[0-9]{1,5})?(?:/[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]*)?$"
+
+
+class ChoiceValueField(_strict(serializers.ChoiceField)):
+    """A choice: its value, never its label. A refusal lists every accepted
+    value, and says so when the text sent is a label or a value in other case."""
+
+    def to_internal_value(self, data):
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError as exc:
+            if not isinstance(data, str) or data in self.choices:
+                raise
+            accepted = ", ".join(f"“{value}”" for value in self.choices)
+            message = f"“{data}” is not one of the accepted values: {accepted}."
+            meant = [
+                value for value, label in self.choices.items() if fold(data) in (fold(str(value)), fold(str(label)))
+            ]
+            if meant:
+                message += f" Send “{meant[0]}” (its label is “{self.choices[meant[0]]}”)."
+            raise serializers.ValidationError(message, code="invalid_choice") from exc
 
 
 @extend_schema_field({"type": "string", "pattern": WEB_ADDRESS, "maxLength": 200, "example": "https://www.granma.cu/"})
