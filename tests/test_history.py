@@ -1,6 +1,8 @@
 """Change history through the API and the admin: every resource through the
 generic history tests, with the payloads of its API tests, plus what is its own."""
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 
@@ -103,20 +105,20 @@ def merged(curator, sample):
 MERGE_REASON = "Merged hugo-chavez-frias (Hugo Chavez Frias) into hugo-chavez"
 
 
-def test_merge_is_in_the_survivors_history_under_the_old_slug_too(api, merged):
+def test_merge_is_in_the_survivors_history_under_the_old_slug_too(curator, merged):
     survivor, duplicate, _ = merged
-    response = api.get("/api/v1/people/hugo-chavez-frias/history/")
+    response = curator.get("/api/v1/people/hugo-chavez-frias/history/")
     assert response.status_code == 200
     newest = response.json()["results"][0]
     assert (newest["type"], newest["user"], newest["reason"]) == ("changed", "curator", MERGE_REASON)
     old_aliases, new_aliases = changes_of(newest)["aliases"]
     assert "Hugo Chavez Frias" in new_aliases and "Hugo Chavez Frias" not in old_aliases
-    assert api.get("/api/v1/people/hugo-chavez/history/").json() == response.json()
+    assert curator.get("/api/v1/people/hugo-chavez/history/").json() == response.json()
 
 
-def test_merge_is_in_the_history_of_what_it_moved(api, merged, sample):
+def test_merge_is_in_the_history_of_what_it_moved(api, curator, merged, sample):
     survivor, duplicate, mention = merged
-    moved = api.get(f"/api/v1/person-mentions/{mention.pk}/history/").json()["results"][0]
+    moved = curator.get(f"/api/v1/person-mentions/{mention.pk}/history/").json()["results"][0]
     assert (moved["user"], moved["reason"]) == ("curator", MERGE_REASON)
     assert changes_of(moved)["person"] == (duplicate.pk, survivor.pk)
     event = api.get("/api/v1/events/attack-2026/history/").json()["results"][0]
@@ -166,3 +168,21 @@ def test_history_pages_by_cursor_too(api, corpus):
     response = api.get("/api/v1/people/fidel-castro/history/", {"cursor": ""})
     assert response.status_code == 200
     assert [entry["id"] for entry in response.json()["results"]] == [entry["id"] for entry in by_number]
+
+
+def test_history_names_editors_by_username_only_to_staff_and_editors(api, reader_client, editor_client, sample):
+    key = "fidel-castro"
+    assert editor_client.patch(f"/api/v1/people/{key}/", {"description": "Checked."}, format="json").status_code == 200
+    seen = {
+        who: client.get(f"/api/v1/people/{key}/history/").json()["results"][0]["user"]
+        for who, client in {"anonymous": api, "reader": reader_client, "editor": editor_client}.items()
+    }
+    assert seen["editor"] == "editor"
+    assert seen["anonymous"] == seen["reader"] != "editor"
+    assert re.fullmatch(r"editor-[0-9a-f]{8}", seen["anonymous"])
+    # Stable: the same editor has the same label on every record and every read.
+    assert editor_client.patch("/api/v1/people/hugo-chavez/", {"description": "Too."}, format="json").status_code == 200
+    assert api.get("/api/v1/people/hugo-chavez/history/").json()["results"][0]["user"] == seen["anonymous"]
+    # A crawl of the history finds no username.
+    for person in ("fidel-castro", "hugo-chavez"):
+        assert '"editor"' not in api.get(f"/api/v1/people/{person}/history/").content.decode()

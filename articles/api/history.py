@@ -2,6 +2,10 @@
 changed a record, when, why and what; a write's `X-Change-Reason` header is
 the why. The history itself is django-simple-history's (articles.models)."""
 
+import hashlib
+import hmac
+
+from django.conf import settings
 from django.db.models import Q
 from drf_spectacular.utils import extend_schema
 from rest_framework import renderers, serializers
@@ -32,7 +36,11 @@ class HistoryEntrySerializer(serializers.Serializer):
 
     id = serializers.IntegerField(help_text="The history entry's id.")
     date = serializers.DateTimeField()
-    user = serializers.CharField(allow_null=True, help_text="Who made the change; null when not signed in or deleted.")
+    user = serializers.CharField(
+        allow_null=True,
+        help_text="Who made the change: the username for staff and for editors of this kind of record, else a "
+        "stable public label such as `editor-3f9a0c21`; null when not signed in or deleted.",
+    )
     type = serializers.ChoiceField(choices=list(TYPES.values()))
     reason = serializers.CharField(allow_null=True, help_text=f"The `{REASON_HEADER}` given with the write, if any.")
     changes = ChangeSerializer(
@@ -85,7 +93,22 @@ def _changes(record, previous, snapshots) -> list[dict]:
     return [{"field": name, "old": old[name], "new": value} for name, value in new.items() if old[name] != value]
 
 
-def entries(records: list) -> list[dict]:
+def public_label(user) -> str:
+    """A stable name for an editor that does not reveal the username (an admin
+    login, often): keyed with SECRET_KEY, so it cannot be reversed by hashing guesses."""
+    digest = hmac.new(settings.SECRET_KEY.encode(), f"history-user:{user.pk}".encode(), hashlib.sha256)
+    return f"editor-{digest.hexdigest()[:8]}"
+
+
+def shows_usernames(request, model) -> bool:
+    """Staff, and users who may change this kind of record, see who changed it by username."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return False
+    return user.is_staff or user.has_perm(f"{model._meta.app_label}.change_{model._meta.model_name}")
+
+
+def entries(records: list, usernames: bool = True) -> list[dict]:
     """The entries of one record's history, newest first, each with what it changed.
 
     Each entry's predecessor is the next one in the list; only the last needs
@@ -99,13 +122,19 @@ def entries(records: list) -> list[dict]:
         {
             "id": record.history_id,
             "date": record.history_date,
-            "user": record.history_user.get_username() if record.history_user else None,
+            "user": _user_name(record.history_user, usernames),
             "type": TYPES[record.history_type],
             "reason": record.history_change_reason,
             "changes": _changes(record, previous, snapshots),
         }
         for record, previous in zip(records, chain[1:], strict=True)
     ]
+
+
+def _user_name(user, usernames: bool) -> str | None:
+    if user is None:
+        return None
+    return user.get_username() if usernames else public_label(user)
 
 
 class HistoryMixin:
@@ -130,5 +159,6 @@ class HistoryMixin:
     def history(self, request, *args, **kwargs):
         record = self.get_object()
         page = self.paginate_queryset(record.history.select_related("history_user").order_by(*NEWEST_FIRST))
-        serializer = self.get_serializer(entries(page), many=True)
+        usernames = shows_usernames(request, type(record))
+        serializer = self.get_serializer(entries(page, usernames), many=True)
         return self.get_paginated_response(serializer.data)
