@@ -186,3 +186,25 @@ def test_history_names_editors_by_username_only_to_staff_and_editors(api, reader
     # A crawl of the history finds no username.
     for person in ("fidel-castro", "hugo-chavez"):
         assert '"editor"' not in api.get(f"/api/v1/people/{person}/history/").content.decode()
+
+
+@pytest.mark.parametrize("payload", [{}, {"name": "Fidel Castro"}, {"aliases": None}])
+def test_a_write_that_changes_nothing_records_no_history(editor_client, sample, payload):
+    person = Person.objects.get(slug="fidel-castro")
+    payload = {key: (person.aliases if value is None else value) for key, value in payload.items()}
+    before = (person.history.count(), person.modified)
+    response = editor_client.patch("/api/v1/people/fidel-castro/", payload, format="json")
+    assert response.status_code == 200
+    person.refresh_from_db()
+    assert (person.history.count(), person.modified) == before
+
+
+def test_a_write_that_changes_only_a_relation_is_recorded(editor_client, sample):
+    event = sample.events["attack"]
+    before = event.history.count()
+    response = editor_client.patch(f"/api/v1/events/{event.slug}/", {"participants": []}, format="json")
+    assert response.status_code == 200
+    assert event.history.count() == before + 1
+    # Sent again, the same list changes nothing.
+    assert editor_client.patch(f"/api/v1/events/{event.slug}/", {"participants": []}, format="json").status_code == 200
+    assert event.history.count() == before + 1

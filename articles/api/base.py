@@ -62,6 +62,9 @@ class CorpusSerializer(shaping.ShapedSerializer, serializers.ModelSerializer):
         return instance
 
     def update(self, instance, validated_data):
+        if not self._changes(instance, validated_data):
+            # Nothing to write: no save, so no history entry and no new `modified`.
+            return instance
         instance._change_reason = change_reason(self.context.get("request"))
         # Many-to-many first and unrecorded, so the save records them with the fields as one change.
         instance.skip_history_when_saving = True
@@ -71,6 +74,17 @@ class CorpusSerializer(shaping.ShapedSerializer, serializers.ModelSerializer):
         finally:
             del instance.skip_history_when_saving
         return super().update(instance, validated_data)
+
+    def _changes(self, instance, validated_data) -> bool:
+        relations = model_meta.get_field_info(self.Meta.model).relations
+        for name, value in validated_data.items():
+            info = relations.get(name)
+            if info is not None and info.to_many:
+                if {related.pk for related in getattr(instance, name).all()} != {related.pk for related in value}:
+                    return True
+            elif getattr(instance, name) != value:
+                return True
+        return False
 
     def _pop_to_many(self, validated_data) -> dict:
         relations = model_meta.get_field_info(self.Meta.model).relations
