@@ -34,12 +34,13 @@ CONFIG = schemathesis.Config.from_dict(
         "seed": SEED,
         # No example database: a run depends on the seed alone, not on what earlier runs found.
         "generation": {"max-examples": READ_EXAMPLES, "database": "none"},
-        # A well-formed If-Match naming an older version of the record is valid
-        # input whose right answer is 412 Precondition Failed.
         # A failed precondition is checked before the body, as HTTP orders them, so 412 also
         # answers a request that is invalid in other ways: it is a refusal like 400.
         "checks": {
-            "positive_data_acceptance": {"expected-statuses": ["2xx", "3xx", "401", "403", "404", "409", "412", "429"]},
+            # Off: a schema-valid body is still refused with a 400 when what it says contradicts
+            # other records (a slug or id naming nothing, a quote that is not in the article's body),
+            # which no JSON Schema can state. The API tests post valid records of every kind.
+            "positive_data_acceptance": {"enabled": False},
             "negative_data_rejection": {
                 "expected-statuses": [
                     "400",
