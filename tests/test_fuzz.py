@@ -1,5 +1,6 @@
 """Schemathesis against the API in-process: every operation of the schema the
-app serves, every check, as an anonymous client and as an editor, over the
+app serves, every check but positive data acceptance (see CONFIG), as an
+anonymous client and as an editor, over the
 fixture corpus, with a fixed seed.
 
 Select with `-m fuzz`; FUZZ_EXAMPLES raises (or lowers) the examples per
