@@ -11,6 +11,8 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
+from .chunked_bodies import ChunkedBodies
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "corpus_api.settings")
 
-application = get_wsgi_application()
+application = ChunkedBodies(get_wsgi_application())
