@@ -298,6 +298,7 @@ SPECTACULAR_SETTINGS = {
         "articles.api.schema.closed_request_bodies",
         "articles.api.schema.text_patterns",
         "articles.api.schema.either_comparison",
+        "articles.api.schema.error_components",
     ],
     "ENUM_NAME_OVERRIDES": {
         "PrecisionEnum": "articles.dates.Precision",

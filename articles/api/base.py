@@ -142,6 +142,9 @@ class CorpusViewSet(HistoryMixin, viewsets.ModelViewSet):
         for an export, the whole set streamed."""
         renderer = self.request.accepted_renderer
         if isinstance(renderer, ExportRenderer):
+            # An export counts no facets, but a bad `facets=` is a 400 there too, as the schema says.
+            facet_parameter.requested(self, self.request)
+            facet_parameter.size(self.request)
             return renderer.stream(self, queryset)
         counts = facet_parameter.counts(self, self.request, queryset) if with_facets else None
         if counts is not None:

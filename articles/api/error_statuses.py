@@ -2,14 +2,41 @@
 schema describes each: one catalogue, read by the AutoSchema and by the
 operations that list their own responses (history, compare)."""
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import permissions
 
-ERROR = OpenApiTypes.OBJECT
+# The two shapes of an error body, as components (added by schema.error_components):
+# a message, or the messages of each field or parameter at fault.
+ERROR = {"$ref": "#/components/schemas/Error"}
+FIELD_ERRORS = {"$ref": "#/components/schemas/FieldErrors"}
+ERROR_COMPONENTS = {
+    "Error": {
+        "type": "object",
+        "description": "What went wrong, in one message.",
+        "properties": {"detail": {"type": "string", "description": "The message."}},
+        "required": ["detail"],
+    },
+    "FieldErrors": {
+        "type": "object",
+        "description": "Each key names a field of the body (or a query parameter) and holds its messages; "
+        "`non_field_errors` holds those about the record as a whole, and `detail` a message about the whole "
+        "request (a body that is not JSON, say).",
+        "properties": {"detail": {"type": "string", "description": "A message about the whole request."}},
+        "additionalProperties": {"$ref": "#/components/schemas/FieldMessages"},
+    },
+    "FieldMessages": {
+        "description": "A field's messages; for a list or object field, the messages of each item by its index or key.",
+        "oneOf": [
+            {"type": "array", "items": {"type": "string"}},
+            {"type": "object", "additionalProperties": {"$ref": "#/components/schemas/FieldMessages"}},
+        ],
+    },
+}
+# 400 and 409 name fields; every other error is one message.
+SHAPES = {400: FIELD_ERRORS, 409: FIELD_ERRORS}
 ERROR_DESCRIPTIONS = {
     400: "Invalid input: the body names each field (or parameter) and its problem.",
-    401: "No valid credentials; writing needs an editor's token or session.",
+    401: "No valid credentials: a token that is unknown or malformed (reads too), or none on a write.",
     403: "The credentials lack the permission for this change.",
     404: "No such record (or, on a list, a page past the last one).",
     406: "None of the media types in Accept (or `format`) can be served.",
@@ -24,9 +51,10 @@ ERROR_DESCRIPTIONS = {
 def error_statuses(method: str, detail: bool) -> list[int]:
     """Every error status an operation on the corpus can answer; `detail`: on one record."""
     writes = method not in permissions.SAFE_METHODS
-    statuses = [400]
+    # A read needs no credentials, but one sent with a bad token is refused, not read anonymously.
+    statuses = [400, 401]
     if writes:
-        statuses += [401, 403]
+        statuses.append(403)
     if detail or method == "GET":  # a list's page past the last one is a 404 too
         statuses.append(404)
     statuses.append(406)
@@ -42,6 +70,6 @@ def error_statuses(method: str, detail: bool) -> list[int]:
 def error_responses(method: str, detail: bool) -> dict:
     """The error responses of `error_statuses`, e.g. for an operation that lists its own responses."""
     return {
-        status: OpenApiResponse(ERROR, description=ERROR_DESCRIPTIONS[status])
+        status: OpenApiResponse(SHAPES.get(status, ERROR), description=ERROR_DESCRIPTIONS[status])
         for status in error_statuses(method, detail)
     }

@@ -8,7 +8,7 @@ from rest_framework import permissions
 
 from . import facet_parameter
 from .change_reason import reason_parameter
-from .error_statuses import error_responses
+from .error_statuses import ERROR_COMPONENTS, error_responses
 from .pagination import Envelope
 from .shaping import ShapedSerializer
 
@@ -24,6 +24,23 @@ EXPORT_SCHEMAS = {
         "description": "schema.org JSON-LD: a NewsArticle, or for a list "
         '{"@context": "https://schema.org", "@graph": [NewsArticle, …]} of the whole filtered set.',
     },
+}
+# The actions whose success carries the record's ETag (articles.api.base.CorpusViewSet).
+ETAG_ACTIONS = ("retrieve", "update", "partial_update")
+ETAG = {
+    "description": "The version of the plain JSON detail: send it as `If-Match` to write, or as "
+    "`If-None-Match` to read only if it changed.",
+    "required": True,
+    "schema": {"type": "string"},
+}
+RETRY_AFTER = {
+    "description": "Seconds to wait before trying again.",
+    "required": True,
+    "schema": {"type": "integer", "minimum": 1},
+}
+DOWNLOAD = {
+    "description": "On an export (`format=csv` or `format=jsonld`): `attachment` with a file name.",
+    "schema": {"type": "string"},
 }
 
 
@@ -108,7 +125,22 @@ class CorpusAutoSchema(AutoSchema):
         for media_type, content in response.get("content", {}).items():
             if media_type in EXPORT_SCHEMAS:
                 content["schema"] = EXPORT_SCHEMAS[media_type]
+        headers = self._response_headers(str(status_code), response)
+        if headers:
+            response["headers"] = headers
         return response
+
+    def _response_headers(self, status: str, response: dict) -> dict:
+        """The headers a client acts on: the ETag of the If-Match protocol,
+        Retry-After on 429 and 503, Content-Disposition on an export."""
+        headers = {}
+        if status in ("200", "304") and getattr(self.view, "action", None) in ETAG_ACTIONS:
+            headers["ETag"] = ETAG
+        if status in ("429", "503"):
+            headers["Retry-After"] = RETRY_AFTER
+        if status == "200" and set(response.get("content", {})) & set(EXPORT_SCHEMAS):
+            headers["Content-Disposition"] = DOWNLOAD
+        return headers
 
     def get_response_serializers(self):
         serializer = super().get_response_serializers()
@@ -185,4 +217,10 @@ def either_comparison(result, generator, request, public):
     comparison = result.get("components", {}).get("schemas", {}).get("Comparison")
     if comparison and "oneOf" in comparison:
         comparison["anyOf"] = comparison.pop("oneOf")
+    return result
+
+
+def error_components(result, generator, request, public):
+    """The error bodies' shapes (articles.api.error_statuses), as components the responses refer to."""
+    result.setdefault("components", {}).setdefault("schemas", {}).update(ERROR_COMPONENTS)
     return result
