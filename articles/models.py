@@ -3,6 +3,9 @@ quote figures. Every mention and figure carries evidence, a verbatim quote
 with its character offsets in `Article.body`.
 """
 
+import secrets
+
+from anyascii import anyascii
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -11,6 +14,7 @@ from django.db.models.functions import Length
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 from django.urls import reverse
+from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from . import dates, text
@@ -265,12 +269,30 @@ class Article(Searchable, Timestamped):
     def __str__(self):
         return self.title
 
+    # The texts evidence quotes from; stored normalised (articles.text.normalise).
+    normalised_fields = ("title", "summary", "body", "caption")
+
     def save(self, *args, **kwargs):
+        self.normalise_text()
+        if not self.source_document:
+            # Unique, as the column is: an article made by hand has no file of its own.
+            self.source_document = (
+                f"manual/{slugify(anyascii(self.title))[:80] or 'article'}-{secrets.token_hex(4)}.txt"
+            )
         self.word_count = text.word_count(self.body)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("api:article-detail", kwargs={"pk": self.pk})
+
+    def clean(self):
+        # Before the evidence is checked against the body (the admin's inlines, the API's spans).
+        self.normalise_text()
+        super().clean()
+
+    def normalise_text(self):
+        for name in self.normalised_fields:
+            setattr(self, name, text.normalise(getattr(self, name)))
 
 
 class Evidence(models.Model):
@@ -291,11 +313,18 @@ class Evidence(models.Model):
             ),
         ]
 
+    def save(self, *args, **kwargs):
+        self.quote = text.normalise(self.quote)
+        super().save(*args, **kwargs)
+
     def evidence_errors(self) -> dict[str, str]:
-        body = self.article.body if self.article_id else ""
+        # An article being added with its mentions (the admin's add page) has no id yet, but is set.
+        article = self.article if self.article_id else self._state.fields_cache.get("article")
+        body = article.body if article is not None else ""
         return evidence_errors(body, self.quote, self.start, self.end)
 
     def clean(self):
+        self.quote = text.normalise(self.quote)  # as the body it quotes is
         errors = self.evidence_errors()
         if errors:
             raise ValidationError(errors)

@@ -48,6 +48,15 @@ class _FoldTable(dict):
 _TABLE = _FoldTable()
 
 
+def normalise(text: str) -> str:
+    """Stored text's one form: line endings as `\n` and Unicode in NFC, so the
+    same text has the same offsets whether it came through the admin (which
+    posts `\r\n`), the API or an import."""
+    if not text:
+        return text
+    return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
 def fold(text: str) -> str:
     """Lower-case ASCII words separated by single spaces."""
     if not text:

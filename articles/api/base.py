@@ -101,12 +101,16 @@ class CorpusSerializer(shaping.ShapedSerializer, serializers.ModelSerializer):
             candidate.clean()
         except DjangoValidationError as exc:
             raise serializers.ValidationError(exc.message_dict) from exc
-        return attrs
+        # What clean() normalised (an article's line endings, say) is what gets saved.
+        return {name: getattr(candidate, name) if name in self._concrete() else value for name, value in attrs.items()}
+
+    def _concrete(self) -> set[str]:
+        return {f.name for f in self.Meta.model._meta.concrete_fields}
 
     def _candidate(self, attrs):
         """An unsaved copy of the instance with the new values, for `clean()`."""
         model = self.Meta.model
-        concrete = {f.name for f in model._meta.concrete_fields}
+        concrete = self._concrete()
         candidate = model() if self.instance is None else model.objects.get(pk=self.instance.pk)
         for name, value in attrs.items():
             if name in concrete:

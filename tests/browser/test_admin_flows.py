@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
-from articles.models import Figure, Person, PersonMention
+from articles.models import Article, Figure, Person, PersonMention
 from articles.permissions import ensure_editors_group
 
 from ..factories import span
@@ -95,3 +95,37 @@ def test_editor_merges_two_people_the_mentions_move_and_the_history_shows_it(edi
     expect(newest).to_contain_text("Merged hugo-chavez-frias (Hugo Chavez Frias) into hugo-chavez")
     expect(newest).to_contain_text("curator")
     expect(newest).to_contain_text("Hugo Chavez Frias")  # the aliases it gained
+
+
+def test_editor_adds_three_articles_in_a_row_with_line_breaks_and_a_mention(editor_page, live_server, sample):
+    """The second article made in the admin was a 500 (its blank source_document
+    collided with the first's), and a typed body kept the browser's \\r\\n."""
+    page = editor_page
+    bodies = [
+        "Caracas, 3 May.\nRodríguez met the delegation.\n\nTalks went on past midnight.",
+        "HAVANA — Two ministers spoke.\nNeither gave figures.",
+        "A third article, one line.",
+    ]
+    made = []
+    for n, body in enumerate(bodies, start=1):
+        page.goto(f"{live_server.url}/admin/articles/article/add/")
+        page.fill("#id_title", f"Browser article {n}")
+        page.fill("#id_body", body)  # a textarea submits its line breaks as \r\n
+        if n == 1:
+            page.click("#person_mentions-group .add-row a")
+            page.select_option("select[name=person_mentions-0-role]", "mentioned")
+            # The person's autocomplete, as an editor uses it: open, type, pick.
+            page.click("#person_mentions-0 .select2-selection")
+            page.fill(".select2-search__field", "Rodr")
+            page.click(f".select2-results__option:has-text('{sample.people['rodriguez'].name}')")
+            start = body.index("Rodríguez")
+            page.fill("textarea[name=person_mentions-0-quote]", "Rodríguez")
+            page.fill("input[name=person_mentions-0-start]", str(start))
+            page.fill("input[name=person_mentions-0-end]", str(start + len("Rodríguez")))
+        page.click("input[name=_save]")
+        expect(page.locator(".messagelist")).to_contain_text("was added successfully")
+        made.append(Article.objects.get(title=f"Browser article {n}"))
+    assert [article.body for article in made] == bodies
+    assert len({article.source_document for article in made}) == 3
+    mention = PersonMention.objects.get(article=made[0])
+    assert made[0].body[mention.start : mention.end] == mention.quote == "Rodríguez"
