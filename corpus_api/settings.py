@@ -34,6 +34,10 @@ Cache and throttling
                         throttle takes the client's address from X-Forwarded-For
                         (0: REMOTE_ADDR, and a client cannot pick its own address); 0.
 
+Admin sign-in lockout (django-axes; attempts kept in the database, so every worker sees them)
+  DJANGO_LOGIN_FAILURES failed sign-ins before a username, or an address, is locked out; 5.
+  DJANGO_LOGIN_LOCKOUT_MINUTES  how long a lockout lasts after the last failure; 15.
+
 HTTPS (each on by default when DEBUG is off)
   DJANGO_SECURE_SSL_REDIRECT   "0" to serve plain HTTP, e.g. a load test on loopback.
   DJANGO_SECURE_COOKIES        "0" to send session and CSRF cookies over plain HTTP.
@@ -44,6 +48,7 @@ HTTPS (each on by default when DEBUG is off)
   DJANGO_HSTS_INCLUDE_SUBDOMAINS, DJANGO_HSTS_PRELOAD  "0" to leave them out.
 """
 
+import datetime
 import os
 import re
 from pathlib import Path
@@ -110,6 +115,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "axes",
     "articles",
     "curation",
     "benchmark",
@@ -127,7 +133,20 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Sign-ins go through django-axes first, which refuses a locked-out username or address
+# before the password is hashed (a flood of bad sign-ins cost every request its latency).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURES", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("DJANGO_LOGIN_LOCKOUT_MINUTES", 15))
+# Either one locks: a username tried from many addresses, or an address trying many usernames.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "corpus_api.client_address.client_address"
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 
 ROOT_URLCONF = "corpus_api.urls"
 
