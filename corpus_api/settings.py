@@ -36,6 +36,8 @@ Cache and throttling
   DJANGO_EXPORT_ANON_MAX_ROWS  rows an anonymous list export (format=csv/jsonld) may
                         have; a larger one is a 400 naming the cap; "off": no cap. 10000.
   DJANGO_EXPORT_USER_MAX_ROWS  the same for signed-in clients; "off" (no cap) by default.
+  DJANGO_EXPORTS_PER_PROCESS  list exports one worker process streams at once (keep it
+                        below GUNICORN_THREADS); one more is a 503 with Retry-After; "off". 2.
 
 HTTPS (each on by default when DEBUG is off)
   DJANGO_SECURE_SSL_REDIRECT   "0" to serve plain HTTP, e.g. a load test on loopback.
@@ -278,6 +280,8 @@ _anon_cap = os.environ.get("DJANGO_EXPORT_ANON_MAX_ROWS", "").strip()
 _user_cap = os.environ.get("DJANGO_EXPORT_USER_MAX_ROWS", "").strip()
 EXPORT_ANON_MAX_ROWS = None if _anon_cap.lower() == "off" else env_int("DJANGO_EXPORT_ANON_MAX_ROWS", 10_000)
 EXPORT_USER_MAX_ROWS = None if _user_cap.lower() in ("", "off") else env_int("DJANGO_EXPORT_USER_MAX_ROWS", 0)
+_per_process = os.environ.get("DJANGO_EXPORTS_PER_PROCESS", "").strip()
+EXPORTS_PER_PROCESS = None if _per_process.lower() == "off" else env_int("DJANGO_EXPORTS_PER_PROCESS", 2)
 
 # Page-number lists count at most this many rows; above it `count` is an
 # estimate and `count_is_exact` false (see articles.api.pagination).

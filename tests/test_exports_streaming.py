@@ -15,7 +15,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from articles.api import exports, throttling
+from articles.api import exports, serializers, throttling
 from articles.models import Article, Outlet
 
 from .factories import build_volume
@@ -264,3 +264,54 @@ def test_outlets_export_counts_outlets(rates, sample, monkeypatch):
     client = APIClient()
     csv_export(client, "/api/v1/outlets/")
     assert statuses(client, 2) == [200, 429]
+
+
+# Exports at once in one worker process
+
+
+@pytest.fixture
+def slots(settings, monkeypatch):
+    settings.EXPORTS_PER_PROCESS = 2
+    monkeypatch.setattr(exports, "SLOTS", exports.ExportSlots())
+
+
+def test_a_process_streams_at_most_its_share_of_exports_at_once(api, sample, slots):
+    assert exports.SLOTS.taken == 0
+    first = api.get("/api/v1/articles/", {"format": "csv"})
+    second = api.get("/api/v1/people/", {"format": "csv"})
+    busy = api.get("/api/v1/outlets/", {"format": "csv"})
+    assert busy.status_code == 503
+    assert busy["Retry-After"] == str(exports.BUSY_RETRY_AFTER_SECONDS)
+    assert "retry" in busy.json()["detail"]
+    assert api.get("/api/v1/outlets/").status_code == 200  # everything else is still answered
+    consume(first)  # read to its end: the server closes it and its place is free
+    assert exports.SLOTS.taken == 1
+    consume(api.get("/api/v1/outlets/", {"format": "csv"}))
+    second.close()  # a client gone mid-way: closed all the same
+    assert exports.SLOTS.taken == 0
+
+
+def test_a_refused_or_dropped_export_keeps_no_place(api, sample, settings, slots):
+    settings.EXPORT_ANON_MAX_ROWS = 0
+    assert api.get("/api/v1/articles/", {"format": "csv"}).status_code == 400
+    assert exports.SLOTS.taken == 0
+    settings.EXPORT_ANON_MAX_ROWS = None
+    response = api.get("/api/v1/articles/", {"format": "csv"})
+    assert exports.SLOTS.taken == 1
+    del response  # never sent, never closed
+    gc.collect()
+    assert exports.SLOTS.taken == 0
+
+
+def test_a_figure_export_builds_the_outlet_serializer_once(api, volume, monkeypatch):
+    built = []
+    original = serializers.BriefOutletSerializer.__init__
+
+    def counting(self, *args, **kwargs):
+        built.append(1)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(serializers.BriefOutletSerializer, "__init__", counting)
+    _, text = csv_export(api, "/api/v1/figures/")
+    assert len(list(csv.DictReader(io.StringIO(text)))) > 30
+    assert len(built) <= 2  # not one per row

@@ -17,11 +17,18 @@ Before a list export starts, `admit` decides whether it may run at all:
 
 A streamed answer has no Content-Length (chunked transfer): a connection cut
 mid-export ends without the terminating chunk, which an HTTP client reports.
+
+A worker process streams at most EXPORTS_PER_PROCESS exports at once (2 unless
+settings say otherwise; with gunicorn's 4 threads, 2 stay free for everything
+else): one more is a 503 with Retry-After, which the client may retry at once
+(its next connection may reach another worker). A running export holds its
+place until its response is closed: finished, failed or cut.
 """
 
 import csv
 import json
 import math
+import threading
 from decimal import Decimal
 from itertools import islice
 
@@ -39,6 +46,8 @@ from .throttling import WindowCounter
 
 CHUNK = 500  # records serialised at a time; each chunk runs its own prefetches
 DEFAULT_ANON_MAX_ROWS = 10_000
+DEFAULT_EXPORTS_PER_PROCESS = 2
+BUSY_RETRY_AFTER_SECONDS = 2
 
 
 def chunks(queryset):
@@ -95,8 +104,12 @@ def admit(view, queryset):
     throttles = [t for t in view.get_throttles() if isinstance(t, WindowCounter) and t.applies(request, view)]
     if cap is None and not throttles:
         return
-    # Count only as far as an answer needs: past the cap, and past the rows the largest rate can charge.
-    needed = max([cap or 0, exact_count_limit(), *(t.num_requests * MAX_PAGE_SIZE for t in throttles)])
+    # Count only as far as an answer needs: past the cap (an exact count in the refusal up to the list's
+    # exact-count limit), or without a cap, past the rows the largest rate can charge.
+    if cap is not None:
+        needed = max(cap, exact_count_limit())
+    else:
+        needed = max(t.num_requests * MAX_PAGE_SIZE for t in throttles)
     counted = queryset.order_by()[: needed + 1].count()
     if cap is not None and counted > cap:
         exact = counted <= needed
@@ -112,6 +125,62 @@ def admit(view, queryset):
                 detail=f"This export of {counted:,} rows counts as {pages:,} requests (one per "
                 f"{MAX_PAGE_SIZE} rows), more than is left of your rate in this window.",
             )
+
+
+class ExportsBusy(APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "exports_busy"
+    default_detail = "This server is streaming as many exports as it may at once; retry in a moment."
+    wait = BUSY_RETRY_AFTER_SECONDS  # DRF's handler sends it as Retry-After
+
+
+class ExportSlots:
+    """The exports this process streams at the moment, against EXPORTS_PER_PROCESS."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self.taken = 0
+
+    def take(self) -> bool:
+        limit = getattr(settings, "EXPORTS_PER_PROCESS", DEFAULT_EXPORTS_PER_PROCESS)
+        with self._lock:
+            if limit is not None and self.taken >= limit:
+                return False
+            self.taken += 1
+            return True
+
+    def free(self):
+        with self._lock:
+            self.taken -= 1
+
+
+SLOTS = ExportSlots()
+
+
+class _HeldBody:
+    """An export's body that frees its slot when closed: by the server once the response is sent
+    or abandoned, or, for a response never sent at all, when it is dropped."""
+
+    def __init__(self, parts):
+        self._parts = parts
+        self._held = True
+
+    def __iter__(self):
+        return self._parts
+
+    def close(self):
+        try:
+            self._parts.close()
+        finally:
+            self._release()
+
+    def _release(self):
+        if self._held:
+            self._held = False
+            SLOTS.free()
+
+    def __del__(self):
+        self._release()
 
 
 class _WithoutFormat:
@@ -141,8 +210,15 @@ class ExportRenderer(renderers.BaseRenderer):
         """The export of a list, its page parameters checked as for a page."""
         if view.paginator is not None:
             view.paginator.check_parameters(view.request)
-        admit(view, queryset)
-        return self.stream_records(view, queryset)
+        if not SLOTS.take():
+            raise ExportsBusy()
+        try:
+            admit(view, queryset)
+            response = self.stream_records(view, queryset)
+        except BaseException:
+            SLOTS.free()
+            raise
+        return response
 
     def stream_records(self, view, queryset) -> StreamingHttpResponse:
         raise NotImplementedError
@@ -151,7 +227,8 @@ class ExportRenderer(renderers.BaseRenderer):
         return view.get_serializer_class()(instance, context=export_context(view)).data
 
     def response(self, view, body, extension: str) -> StreamingHttpResponse:
-        response = StreamingHttpResponse(body, content_type=f"{self.media_type}; charset=utf-8")
+        # Django closes an iterable that has close() when the response is closed.
+        response = StreamingHttpResponse(_HeldBody(body), content_type=f"{self.media_type}; charset=utf-8")
         name = slugify(view.queryset.model._meta.verbose_name_plural)
         if view.action not in ("list", "retrieve"):
             name = f"{name}-{view.action}"
