@@ -8,7 +8,8 @@ from rest_framework import permissions
 
 ERROR = OpenApiTypes.OBJECT
 ERROR_DESCRIPTIONS = {
-    400: "Invalid input: the body names each field (or parameter) and its problem.",
+    400: "Invalid input: the body names each field (or parameter) and its problem; an export larger than the "
+    "client's row cap names the cap (`max_rows`) and the `count`.",
     401: "No valid credentials; writing needs an editor's token or session.",
     403: "The credentials lack the permission for this change.",
     404: "No such record (or, on a list, a page past the last one).",
@@ -17,7 +18,8 @@ ERROR_DESCRIPTIONS = {
     412: "`If-Match` does not match the record's current ETag: it changed since it was read. Nothing was changed.",
     415: "The body is not JSON (`Content-Type: application/json`).",
     429: "Too many requests; wait the number of seconds in `Retry-After`.",
-    503: "The database is unavailable; retry after the seconds in `Retry-After`.",
+    503: "The database is unavailable (or, for an export, the server is streaming as many as it may at once); "
+    "retry after the seconds in `Retry-After`.",
 }
 
 

@@ -20,9 +20,9 @@ mid-export ends without the terminating chunk, which an HTTP client reports.
 
 A worker process streams at most EXPORTS_PER_PROCESS exports at once (2 unless
 settings say otherwise; with gunicorn's 4 threads, 2 stay free for everything
-else): one more is a 503 with Retry-After, which the client may retry at once
-(its next connection may reach another worker). A running export holds its
-place until its response is closed: finished, failed or cut.
+else): one more is a 503 with Retry-After, which the client retries on a new
+connection (that may reach another worker). A running export holds its place
+until its response is closed: finished, failed or cut.
 """
 
 import csv
