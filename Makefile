@@ -2,6 +2,7 @@
 # make test  - ruff and the whole test suite
 # make serve - production: migrate, collectstatic, gunicorn (needs DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL)
 # make load  - load and fault test against gunicorn on the local PostgreSQL (restarts PostgreSQL; see loadtest/)
+# make load-exports - readers' latency with and without 5 clients exporting, every export checked whole (loadtest/)
 # make bench - the benchmark at 10 k, 100 k and 1 M articles on SQLite and PostgreSQL -> benchmark/results/RESULTS.md
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -10,7 +11,7 @@ PORT ?= 8000
 # Development defaults; production sets these in its environment.
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test lint venv dev-venv serve load bench
+.PHONY: run test lint venv dev-venv serve load load-exports bench
 
 # The runtime set (requirements.txt) for run/serve/load/bench, the dev set (requirements-dev.txt: the
 # runtime set plus the test and lint tools) for test and lint; each reinstalled when its file changes.
@@ -50,6 +51,8 @@ serve: venv
 # The harness sets its own production-like environment for the server it starts.
 load: dev-venv
 	$(BIN)/python -m loadtest.run
+load-exports: dev-venv
+	$(BIN)/python -m loadtest.export_load
 # Tier databases are generated once (benchmark/results/tmp/, corpus_bench_*) and reused.
 BENCH_TIERS ?= 10000,100000,1000000
 BENCH_ENGINES ?= sqlite,postgresql

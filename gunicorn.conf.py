@@ -3,11 +3,17 @@
 Every value comes from the environment, with a default that suits one host:
 
 GUNICORN_WORKERS / WEB_CONCURRENCY  worker processes; default 2 × cores + 1 (cores this process may use).
-GUNICORN_THREADS      threads per worker; default 1 (sync workers). More than 1 switches to gthread, and
-                      each thread holds its own database connection.
+GUNICORN_THREADS      threads per worker (gthread workers); default 4. Each thread answers one request at a
+                      time and holds its own database connection (workers × threads in all; with
+                      DJANGO_DB_POOL, keep DJANGO_DB_POOL_MAX at least the thread count).
 GUNICORN_BIND         address to listen on; default 127.0.0.1:$PORT (PORT defaults to 8000). A reverse
                       proxy in front terminates TLS and buffers slow clients.
-GUNICORN_TIMEOUT      seconds a worker may spend on one request before it is killed and replaced; default 30.
+GUNICORN_TIMEOUT      seconds a worker process may go silent (its main loop stuck) before it is killed and
+                      replaced; default 30. With gthread workers the main loop keeps beating while a thread
+                      streams, so this does not cut a long export; it only catches a hung process.
+GUNICORN_GRACEFUL_TIMEOUT  seconds a worker told to stop (SIGTERM, a reload, max_requests) may take to finish
+                      the requests in hand, exports included; default 120. One still running then is cut,
+                      which its client sees as a chunked body without its last chunk.
 GUNICORN_MAX_REQUESTS requests after which a worker is replaced (bounds slow memory growth); default 1000,
                       with up to 10% jitter so workers do not all restart at once. 0 turns it off.
 GUNICORN_ACCESS_LOG   "-" for stdout, or a file; default off (the proxy in front logs requests).
@@ -55,11 +61,14 @@ def workers_from_env(environ=os.environ) -> int:
 wsgi_app = "corpus_api.wsgi:application"
 bind = [os.environ.get("GUNICORN_BIND") or f"127.0.0.1:{os.environ.get('PORT') or 8000}"]
 workers = workers_from_env()
-threads = _env_int("GUNICORN_THREADS", 1)
+# Threads, so that a long or slow request (a streamed export of the whole corpus) holds one thread and
+# not a whole worker: the worker's other threads keep answering, and its heartbeat does not depend on it.
+worker_class = "gthread"
+threads = _env_int("GUNICORN_THREADS", 4)
 
 timeout = _env_int("GUNICORN_TIMEOUT", 30)
-# On SIGTERM a worker finishes the request in hand, for as long as one request may take.
-graceful_timeout = timeout
+# On SIGTERM a worker finishes the requests in hand, a streamed export included.
+graceful_timeout = _env_int("GUNICORN_GRACEFUL_TIMEOUT", 120)
 keepalive = 5
 
 max_requests = _env_int("GUNICORN_MAX_REQUESTS", 1000, minimum=0)

@@ -33,6 +33,11 @@ Cache and throttling
   DJANGO_NUM_PROXIES    reverse proxies in front of the app, so the anonymous
                         throttle takes the client's address from X-Forwarded-For
                         (0: REMOTE_ADDR, and a client cannot pick its own address); 0.
+  DJANGO_EXPORT_ANON_MAX_ROWS  rows an anonymous list export (format=csv/jsonld) may
+                        have; a larger one is a 400 naming the cap; "off": no cap. 10000.
+  DJANGO_EXPORT_USER_MAX_ROWS  the same for signed-in clients; "off" (no cap) by default.
+  DJANGO_EXPORTS_PER_PROCESS  list exports one worker process streams at once (keep it
+                        below GUNICORN_THREADS); one more is a 503 with Retry-After; "off". 2.
 
 Admin sign-in lockout (django-axes; attempts kept in the database, so every worker sees them)
   DJANGO_LOGIN_FAILURES failed sign-ins before a username, or an address, is locked out; 5.
@@ -288,6 +293,14 @@ REST_FRAMEWORK = {
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "COERCE_DECIMAL_TO_STRING": False,
 }
+
+# The most rows one list export may have (see articles.api.exports); None: no cap.
+_anon_cap = os.environ.get("DJANGO_EXPORT_ANON_MAX_ROWS", "").strip()
+_user_cap = os.environ.get("DJANGO_EXPORT_USER_MAX_ROWS", "").strip()
+EXPORT_ANON_MAX_ROWS = None if _anon_cap.lower() == "off" else env_int("DJANGO_EXPORT_ANON_MAX_ROWS", 10_000)
+EXPORT_USER_MAX_ROWS = None if _user_cap.lower() in ("", "off") else env_int("DJANGO_EXPORT_USER_MAX_ROWS", 0)
+_per_process = os.environ.get("DJANGO_EXPORTS_PER_PROCESS", "").strip()
+EXPORTS_PER_PROCESS = None if _per_process.lower() == "off" else env_int("DJANGO_EXPORTS_PER_PROCESS", 2)
 
 # Page-number lists count at most this many rows; above it `count` is an
 # estimate and `count_is_exact` false (see articles.api.pagination).

@@ -137,6 +137,15 @@ def summarise(*, samples, writes, started, finished, window, outage, reconciliat
     return figures
 
 
+EXPORTS_SECTION = "## Exports under load"  # written by `make load-exports` (loadtest.export_load)
+
+
+def with_exports_section(new: str, old: str) -> str:
+    """RESULTS.md: `new` for `make load`'s part, with the exports scenario's section of `old` kept."""
+    _, found, section = old.partition(EXPORTS_SECTION)
+    return f"{new.rstrip()}\n\n{found}{section}" if found else new
+
+
 def _examples(samples, limit=8):
     """One example body per (status, operation), so a failure can be read without the raw log."""
     seen = {}
@@ -168,7 +177,8 @@ def markdown(r: dict) -> str:
         "",
         f"- {s['clients']} concurrent clients (threads) for {s['seconds']:g} s; "
         f"{round(s['write_share'] * 100)}% of requests are editor writes (token), the rest anonymous reads.",
-        f"- gunicorn, {s['gunicorn_workers']} sync workers, on loopback; DEBUG off, throttles off. "
+        f"- gunicorn, {s['gunicorn_workers']} gthread workers × {s.get('gunicorn_threads', 1)} threads, on loopback;"
+        " DEBUG off, throttles off. "
         f"{s['cores']} cores, shared by the clients, the server and the database.",
         f"- PostgreSQL {s['postgresql']} (version, cluster), database `{s['database']}` with the fixture corpus.",
         f"- PostgreSQL restarted {s['restart_at']} s in"

@@ -89,6 +89,13 @@ def gunicorn_workers() -> int:
     return config.workers
 
 
+def gunicorn_threads() -> int:
+    spec = importlib.util.spec_from_file_location("gunicorn_conf", ROOT / "gunicorn.conf.py")
+    config = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(config)
+    return config.threads
+
+
 def server_environment(database_url: str, port: int) -> dict:
     keep = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "GUNICORN_BIND"))}
     return {
@@ -313,6 +320,7 @@ def main():
                 "seed": seed,
                 "database": urlsplit(database_url).path.lstrip("/"),
                 "gunicorn_workers": int(env["GUNICORN_WORKERS"]),
+                "gunicorn_threads": gunicorn_threads(),
                 "cores": len(os.sched_getaffinity(0)),
                 "postgresql": " ".join(cluster.version_and_name()),
                 "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -323,7 +331,10 @@ def main():
         )
         (HERE / "results.json").write_text(json.dumps(results, indent=2) + "\n")
         markdown = report.markdown(results)
-        (HERE / "RESULTS.md").write_text(markdown)
+        results_md = HERE / "RESULTS.md"
+        results_md.write_text(
+            report.with_exports_section(markdown, results_md.read_text() if results_md.exists() else "")
+        )
         print(markdown)
         return 0 if results["verdict"]["passed"] else 1
     finally:

@@ -16,6 +16,8 @@ GUNICORN_ENV = (
     "GUNICORN_WORKERS",
     "WEB_CONCURRENCY",
     "GUNICORN_THREADS",
+    "GUNICORN_TIMEOUT",
+    "GUNICORN_GRACEFUL_TIMEOUT",
     "GUNICORN_BIND",
     "GUNICORN_MAX_REQUESTS",
     "GUNICORN_CONTROL_SOCKET",
@@ -52,6 +54,15 @@ def test_workers_and_bind_come_from_the_environment(monkeypatch):
     assert load_config(monkeypatch, PORT="9000").bind == ["127.0.0.1:9000"]
     assert load_config(monkeypatch, GUNICORN_BIND="0.0.0.0:80", PORT="9000").bind == ["0.0.0.0:80"]
     assert load_config(monkeypatch, GUNICORN_MAX_REQUESTS="0").max_requests == 0
+
+
+def test_workers_are_threaded_so_a_long_export_cannot_block_one(monkeypatch):
+    config = load_config(monkeypatch)
+    assert (config.worker_class, config.threads) == ("gthread", 4)
+    # A worker stopping (reload, max_requests) lets a streamed export finish for longer than the heartbeat.
+    assert config.graceful_timeout > config.timeout
+    config = load_config(monkeypatch, GUNICORN_THREADS="8", GUNICORN_GRACEFUL_TIMEOUT="300")
+    assert (config.threads, config.graceful_timeout) == (8, 300)
 
 
 @pytest.mark.parametrize("value", ["many", "0", "-2"])

@@ -21,7 +21,13 @@ ERROR_COMPONENTS = {
         "description": "Each key names a field of the body (or a query parameter) and holds its messages; "
         "`non_field_errors` holds those about the record as a whole, and `detail` a message about the whole "
         "request (a body that is not JSON, say).",
-        "properties": {"detail": {"type": "string", "description": "A message about the whole request."}},
+        "properties": {
+            "detail": {"type": "string", "description": "A message about the whole request."},
+            # An export over the client's row cap (articles.api.exports).
+            "max_rows": {"type": "integer", "description": "Only on an export over the cap: the most rows allowed."},
+            "count": {"type": "integer", "description": "Only on an export over the cap: the rows it would have."},
+            "count_is_exact": {"type": "boolean", "description": "Only on an export over the cap."},
+        },
         "additionalProperties": {"$ref": "#/components/schemas/FieldMessages"},
     },
     "FieldMessages": {
@@ -35,7 +41,8 @@ ERROR_COMPONENTS = {
 # 400 and 409 name fields; every other error is one message.
 SHAPES = {400: FIELD_ERRORS, 409: FIELD_ERRORS}
 ERROR_DESCRIPTIONS = {
-    400: "Invalid input: the body names each field (or parameter) and its problem.",
+    400: "Invalid input: the body names each field (or parameter) and its problem; an export larger than the "
+    "client's row cap names the cap (`max_rows`) and the `count`.",
     401: "No valid credentials: a token that is unknown or malformed (reads too), or none on a write.",
     403: "The credentials lack the permission for this change.",
     404: "No such record (or, on a list, a page past the last one).",
@@ -44,7 +51,8 @@ ERROR_DESCRIPTIONS = {
     412: "`If-Match` does not match the record's current ETag: it changed since it was read. Nothing was changed.",
     415: "The body is not JSON (`Content-Type: application/json`).",
     429: "Too many requests; wait the number of seconds in `Retry-After`.",
-    503: "The database is unavailable; retry after the seconds in `Retry-After`.",
+    503: "The database is unavailable (or, for an export, the server is streaming as many as it may at once); "
+    "retry after the seconds in `Retry-After`.",
 }
 
 

@@ -2,6 +2,7 @@ from urllib.parse import urlencode
 
 from django.db.models import Prefetch
 from django.urls import reverse
+from django.utils.functional import cached_property
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -381,7 +382,12 @@ class FigureSerializer(CorpusSerializer):
     @extend_schema_field(BriefOutletSerializer(allow_null=True))
     def get_outlet(self, figure):
         outlet = figure.article.outlet
-        return BriefOutletSerializer(outlet, context=self.context).data if outlet else None
+        return self._outlet_serializer.to_representation(outlet) if outlet else None
+
+    @cached_property
+    def _outlet_serializer(self):
+        # One for every row: building a serializer (its fields from the model) cost more than the row.
+        return BriefOutletSerializer(context=self.context)
 
 
 class PersonMentionSerializer(CorpusSerializer):
