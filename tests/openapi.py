@@ -1,22 +1,8 @@
 """Reading the served OpenAPI schema in tests: an answer checked against what
-the schema says of its operation and status."""
+the schema says of its operation and status. The schema is OpenAPI 3.1, whose
+schemas are JSON Schema 2020-12."""
 
 import jsonschema
-
-
-def json_schema(node):
-    """An OpenAPI 3.0 schema as JSON Schema draft 4, whose boolean `exclusiveMaximum` 3.0 keeps;
-    `nullable` becomes a null type."""
-    if isinstance(node, list):
-        return [json_schema(item) for item in node]
-    if not isinstance(node, dict):
-        return node
-    converted = {key: json_schema(value) for key, value in node.items() if key != "nullable"}
-    if node.get("nullable") and "type" in node:
-        converted["type"] = [node["type"], "null"]
-    elif node.get("nullable"):
-        converted = {"anyOf": [converted, {"type": "null"}]}
-    return converted
 
 
 def served_schema(client) -> dict:
@@ -25,7 +11,17 @@ def served_schema(client) -> dict:
 
 def problems(schema: dict, answer_schema: dict, body) -> list[str]:
     """What in `body` breaks `answer_schema` (a schema of one response of `schema`)."""
-    validator = jsonschema.Draft4Validator(
-        {**json_schema(answer_schema), "components": json_schema(schema["components"])}
-    )
+    assert schema["openapi"].startswith("3.1.")
+    validator = jsonschema.Draft202012Validator({**answer_schema, "components": schema["components"]})
     return [f"{list(error.absolute_path)}: {error.message}" for error in validator.iter_errors(body)]
+
+
+def nodes(node, path=""):
+    """Every object in the schema, with its path: for rules about the schema's own form."""
+    if isinstance(node, dict):
+        yield path, node
+        for key, value in node.items():
+            yield from nodes(value, f"{path}/{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from nodes(value, f"{path}/{index}")

@@ -3,8 +3,11 @@ of the declared shape: a message (`Error`) or per-field messages (`FieldErrors`)
 Checked on real answers, through HTTP, against the served schema."""
 
 import pytest
+from django.test import override_settings
 
-from .openapi import problems, served_schema
+from articles.models import Article
+
+from .openapi import nodes, problems, served_schema
 
 pytestmark = pytest.mark.django_db
 
@@ -86,3 +89,27 @@ def test_an_export_refuses_the_list_parameters_the_list_refuses(api, sample, exp
     response = api.get("/api/v1/articles/", {"format": export, **params})
     assert response.status_code == 400
     assert set(response.json()) == set(params)
+
+
+def test_the_schema_is_openapi_3_1_with_no_3_0_nullable(api):
+    """A 3.0 `nullable` beside `allOf` with no `type` is rejected by strict validators;
+    3.1 says null as a type (`oneOf [ref, {type: null}]`)."""
+    schema = served_schema(api)
+    assert schema["openapi"] == "3.1.0"
+    assert [path for path, node in nodes(schema) if "nullable" in node] == []
+    original = schema["components"]["schemas"]["Article"]["properties"]["original"]
+    assert {"type": "null"} in original["oneOf"]
+
+
+def test_no_schema_lets_a_value_match_two_branches_of_a_one_of(api):
+    """`oneOf [{}, {type: null}]` (an any-value field that allows null) refuses null: it matches both."""
+    schema = served_schema(api)
+    assert [path for path, node in nodes(schema) if {} in node.get("oneOf", [])] == []
+
+
+def test_an_export_over_the_row_cap_has_the_declared_shape(api, sample):
+    schema = served_schema(api)
+    with override_settings(EXPORT_ANON_MAX_ROWS=1):
+        response = api.get("/api/v1/articles/", {"format": "csv"})
+    body = check(schema, "/api/v1/articles/", "get", response, 400)
+    assert (body["max_rows"], body["count"]) == (1, Article.objects.count())

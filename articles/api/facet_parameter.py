@@ -88,8 +88,7 @@ def response_schema(names: list[str]) -> dict:
         "type": "object",
         "properties": {
             "value": {
-                "type": "string",
-                "nullable": True,
+                "type": ["string", "null"],
                 "description": "The value to pass to the filter of the same name; null for records without one.",
             },
             "label": {"type": "string"},

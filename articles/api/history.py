@@ -24,8 +24,10 @@ NEWEST_FIRST = ("-history_date", "-history_id")
 
 class ChangeSerializer(serializers.Serializer):
     field = serializers.CharField()
-    old = serializers.JSONField(allow_null=True, help_text="The value before; null when the record was created.")
-    new = serializers.JSONField(allow_null=True)
+    # Any JSON value, null included: an empty schema says so (allow_null would make it `oneOf [any, null]`,
+    # which null matches twice).
+    old = serializers.JSONField(help_text="The value before (any JSON value); null when the record was created.")
+    new = serializers.JSONField(help_text="The value after (any JSON value); null when the change cleared it.")
 
 
 class HistoryEntrySerializer(serializers.Serializer):

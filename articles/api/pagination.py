@@ -486,8 +486,11 @@ class CorpusPagination(PageNumberPagination):
 
     def get_schema_operation_parameters(self, view):
         page, page_size = super().get_schema_operation_parameters(view)
-        for parameter in (page, page_size):
-            parameter["schema"]["minimum"] = 1
+        page_size["schema"]["minimum"] = 1
+        page["schema"] = {
+            "oneOf": [{"type": "integer", "minimum": 1}, {"type": "string", "enum": list(self.last_page_strings)}]
+        }
+        page["description"] += " `last` for the last page, while the count is exact."
         cursor = KeysetPagination().get_schema_operation_parameters(view)[0]
         return [page, page_size, cursor]
 
@@ -496,7 +499,7 @@ class CorpusPagination(PageNumberPagination):
         list and for any other paged answer (see Envelope). `extra`: keys
         between `previous` and `results`, such as compare's `metrics`."""
         limit = exact_count_limit()
-        link = {"type": "string", "nullable": True, "format": "uri"}
+        link = {"type": ["string", "null"], "format": "uri"}
         properties = {
             "count": {
                 "type": "integer",

@@ -6,7 +6,7 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import permissions
 
-from . import facet_parameter
+from . import facet_parameter, operation_docs
 from .change_reason import reason_parameter
 from .error_statuses import ERROR_COMPONENTS, error_responses
 from .pagination import Envelope
@@ -105,8 +105,27 @@ class CorpusAutoSchema(AutoSchema):
             return []
         return [OpenApiParameter(name, str, OpenApiParameter.HEADER, description=description)]
 
+    def get_summary(self):
+        resource = operation_docs.RESOURCES.get(self._prefix())
+        return operation_docs.summary(resource, self.view.action) if resource else None
+
+    def get_description(self):
+        # What the reader needs, never the code's docstrings (operations with their own text set it).
+        resource = operation_docs.RESOURCES.get(self._prefix())
+        return (operation_docs.description(self._prefix(), resource, self.view.action) if resource else None) or ""
+
+    def _prefix(self) -> str:
+        return self.path.removeprefix("/api/v1/").split("/")[0]
+
     def _map_serializer(self, serializer, direction, bypass_extensions=False):
         schema = super()._map_serializer(serializer, direction, bypass_extensions)
+        model = getattr(getattr(serializer, "Meta", None), "model", None)
+        if model is not None:
+            resource = operation_docs.for_model(model)
+            if resource is not None:
+                schema["description"] = resource.description
+            else:
+                schema.pop("description", None)
         if direction == "response" and isinstance(serializer, ShapedSerializer):
             # `fields=` and `omit=` may leave out any key of a result.
             schema.pop("required", None)
@@ -223,4 +242,17 @@ def either_comparison(result, generator, request, public):
 def error_components(result, generator, request, public):
     """The error bodies' shapes (articles.api.error_statuses), as components the responses refer to."""
     result.setdefault("components", {}).setdefault("schemas", {}).update(ERROR_COMPONENTS)
+    return result
+
+
+def reader_docs(result, generator, request, public):
+    """A tag per resource, with what it holds; the server is the one that served the schema."""
+    if request is not None:
+        result["servers"] = [{"url": request.build_absolute_uri("/").rstrip("/"), "description": "This server."}]
+    used = {tag for path in result.get("paths", {}).values() for op in path.values() for tag in op.get("tags", [])}
+    result["tags"] = [
+        {"name": prefix, "description": resource.description}
+        for prefix, resource in operation_docs.RESOURCES.items()
+        if prefix in used
+    ]
     return result

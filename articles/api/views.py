@@ -90,6 +90,7 @@ class FigureViewSet(CorpusViewSet):
             "`metric`: every metric and unit with its number of figures, outlets and articles and its lowest and "
             "highest value, most-quoted first, so a client can find where the sources disagree. The figure "
             "filters apply to both; a metric no figure has compares nothing, like any filter that matches nothing."
+            "\n\nExample: `GET /api/v1/figures/compare/?metric=us-blockade-of-cuba-duration`"
         ),
         filters=True,
         parameters=[
