@@ -97,3 +97,14 @@ def test_the_docs_inline_scripts_carry_a_fresh_nonce(page):
 
 def test_a_page_without_inline_scripts_gets_no_nonce(sample):
     assert not [v for v in directives(Client().get("/api/v1/articles/"))["script-src"] if v.startswith("'nonce-")]
+
+
+DENIED_FEATURES = {"camera", "microphone", "geolocation", "payment", "usb", "display-capture"}
+
+
+@pytest.mark.parametrize("page", [*PAGES, "/static/admin/css/base.css", "/admin/no-such-page/"])
+def test_every_response_turns_off_the_browser_features_it_never_uses(page, sample):
+    response = Client().get(page)
+    policy = dict(item.strip().split("=", 1) for item in response["Permissions-Policy"].split(","))
+    assert set(policy) >= DENIED_FEATURES
+    assert set(policy.values()) == {"()"}, "every feature listed is denied to every origin"
