@@ -34,12 +34,14 @@ Cache and throttling
                         throttle takes the client's address from X-Forwarded-For
                         (0: REMOTE_ADDR, and a client cannot pick its own address); 0.
 
-HTTPS (each on by default when DEBUG is off)
+HTTPS (each on by default when DEBUG is off, except the proxy header)
   DJANGO_SECURE_SSL_REDIRECT   "0" to serve plain HTTP, e.g. a load test on loopback.
   DJANGO_SECURE_COOKIES        "0" to send session and CSRF cookies over plain HTTP.
-  DJANGO_SECURE_PROXY_SSL_HEADER  "0" unless a proxy in front sets X-Forwarded-Proto
-                        (it must also strip a client's own); then a request is
-                        secure when that header says https.
+  DJANGO_SECURE_PROXY_SSL_HEADER  "1" when the app runs behind a proxy that
+                        sets X-Forwarded-Proto (and strips a client's own); then
+                        a request is secure when that header says https. Off by
+                        default (DEBUG or not): a client talking to the app
+                        directly could otherwise claim HTTPS over plain HTTP.
   DJANGO_HSTS_SECONDS   Strict-Transport-Security max-age; 31536000 (one year).
   DJANGO_HSTS_INCLUDE_SUBDOMAINS, DJANGO_HSTS_PRELOAD  "0" to leave them out.
 """
@@ -242,7 +244,8 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", n
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", not DEBUG)
-if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER", not DEBUG):
+# Only a deployment that declares a proxy in front trusts its X-Forwarded-Proto.
+if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Every response carries a Content-Security-Policy. Scripts come from this

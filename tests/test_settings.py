@@ -139,7 +139,7 @@ def test_https_is_on_without_debug_and_each_part_can_be_turned_off():
         "SECURE_HSTS_SECONDS": 31_536_000,
         "SECURE_HSTS_INCLUDE_SUBDOMAINS": True,
         "SECURE_HSTS_PRELOAD": True,
-        "SECURE_PROXY_SSL_HEADER": ["HTTP_X_FORWARDED_PROTO", "https"],
+        "SECURE_PROXY_SSL_HEADER": None,
     }
     turned_off = settings_values(
         *HTTPS,
@@ -160,6 +160,72 @@ def test_https_is_on_without_debug_and_each_part_can_be_turned_off():
         "SECURE_HSTS_PRELOAD": False,
         "SECURE_PROXY_SSL_HEADER": None,
     }
+
+
+def test_x_forwarded_proto_is_trusted_only_when_the_deployment_says_a_proxy_sets_it():
+    assert settings_values("SECURE_PROXY_SSL_HEADER", **PRODUCTION) == {"SECURE_PROXY_SSL_HEADER": None}
+    behind_proxy = settings_values("SECURE_PROXY_SSL_HEADER", **PRODUCTION, DJANGO_SECURE_PROXY_SSL_HEADER="1")
+    assert behind_proxy == {"SECURE_PROXY_SSL_HEADER": ["HTTP_X_FORWARDED_PROTO", "https"]}
+
+
+# One plain-HTTP request through the WSGI handler, as gunicorn makes it, in a
+# process with the given environment: its status and headers.
+PLAIN_HTTP_REQUEST = """
+import json, sys
+from wsgiref.util import setup_testing_defaults
+
+from django.core.wsgi import get_wsgi_application
+
+app = get_wsgi_application()
+environ = {"PATH_INFO": sys.argv[1], "HTTP_HOST": "corpus.example.org", "wsgi.url_scheme": "http"}
+environ.update(json.loads(sys.argv[2]))
+setup_testing_defaults(environ)
+started = []
+response = app(environ, lambda status, headers: started.append((status, headers)))
+b"".join(response)
+response.close()
+status, headers = started[0]
+print(json.dumps({"status": status, "headers": dict(headers)}))
+"""
+
+
+def plain_http_request(path, headers=None, **env):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))}
+    result = subprocess.run(  # noqa: S603 - our own interpreter, fixed arguments
+        [sys.executable, "-c", PLAIN_HTTP_REQUEST, path, json.dumps(headers or {})],
+        cwd=ROOT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "corpus_api.settings", "DJANGO_THROTTLE_ANON": "off", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+SPOOFED = {"HTTP_X_FORWARDED_PROTO": "https"}
+
+
+def test_a_spoofed_forwarded_proto_over_plain_http_is_not_https():
+    # Straight to the app (no proxy declared): the client's own header changes nothing.
+    redirected = plain_http_request("/api/v1/", SPOOFED, **PRODUCTION)
+    assert redirected["status"].startswith("301")
+    assert redirected["headers"]["Location"] == "https://corpus.example.org/api/v1/"
+    assert "Strict-Transport-Security" not in redirected["headers"]
+    plain = plain_http_request("/api/v1/", SPOOFED, **PRODUCTION, DJANGO_SECURE_SSL_REDIRECT="0")
+    assert plain["status"].startswith("200")
+    assert "Strict-Transport-Security" not in plain["headers"]
+
+
+def test_behind_a_declared_proxy_its_forwarded_proto_makes_the_request_https():
+    behind_proxy = {**PRODUCTION, "DJANGO_SECURE_PROXY_SSL_HEADER": "1"}
+    secure = plain_http_request("/api/v1/", SPOOFED, **behind_proxy)
+    assert secure["status"].startswith("200")
+    assert secure["headers"]["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    # What the proxy forwards as plain HTTP is still sent to HTTPS.
+    plain = plain_http_request("/api/v1/", {"HTTP_X_FORWARDED_PROTO": "http"}, **behind_proxy)
+    assert plain["status"].startswith("301")
+    assert "Strict-Transport-Security" not in plain["headers"]
 
 
 def test_debug_serves_plain_http():
