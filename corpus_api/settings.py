@@ -317,9 +317,11 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "articles.api.pagination.CorpusPagination",
     "PAGE_SIZE": 20,
+    # The browsable API (HTML pages with forms) only in development: in
+    # production a browser gets JSON like any other client.
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
-        "rest_framework.renderers.BrowsableAPIRenderer",
+        *(["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     ],
     "DEFAULT_SCHEMA_CLASS": "articles.api.schema.CorpusAutoSchema",
     "EXCEPTION_HANDLER": "articles.api.errors.exception_handler",

@@ -168,31 +168,33 @@ def test_x_forwarded_proto_is_trusted_only_when_the_deployment_says_a_proxy_sets
     assert behind_proxy == {"SECURE_PROXY_SSL_HEADER": ["HTTP_X_FORWARDED_PROTO", "https"]}
 
 
-# One plain-HTTP request through the WSGI handler, as gunicorn makes it, in a
-# process with the given environment: its status and headers.
-PLAIN_HTTP_REQUEST = """
+# Plain-HTTP requests through the WSGI handler, as gunicorn makes them, in a
+# process with the given environment: each one's status and headers.
+PLAIN_HTTP_REQUESTS = """
 import json, sys
 from wsgiref.util import setup_testing_defaults
 
 from django.core.wsgi import get_wsgi_application
 
 app = get_wsgi_application()
-environ = {"PATH_INFO": sys.argv[1], "HTTP_HOST": "corpus.example.org", "wsgi.url_scheme": "http"}
-environ.update(json.loads(sys.argv[2]))
-setup_testing_defaults(environ)
-started = []
-response = app(environ, lambda status, headers: started.append((status, headers)))
-b"".join(response)
-response.close()
-status, headers = started[0]
-print(json.dumps({"status": status, "headers": dict(headers)}))
+answers = []
+for path, extra in json.loads(sys.argv[1]):
+    environ = {"PATH_INFO": path, "HTTP_HOST": "corpus.example.org", "wsgi.url_scheme": "http", **extra}
+    setup_testing_defaults(environ)
+    started = []
+    response = app(environ, lambda status, headers: started.append((status, headers)))
+    b"".join(response)
+    response.close()
+    status, headers = started[0]
+    answers.append({"status": status, "headers": dict(headers)})
+print(json.dumps(answers))
 """
 
 
-def plain_http_request(path, headers=None, **env):
+def plain_http_requests(requests, **env):
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))}
     result = subprocess.run(  # noqa: S603 - our own interpreter, fixed arguments
-        [sys.executable, "-c", PLAIN_HTTP_REQUEST, path, json.dumps(headers or {})],
+        [sys.executable, "-c", PLAIN_HTTP_REQUESTS, json.dumps(requests)],
         cwd=ROOT,
         env={**clean, "DJANGO_SETTINGS_MODULE": "corpus_api.settings", "DJANGO_THROTTLE_ANON": "off", **env},
         capture_output=True,
@@ -201,6 +203,10 @@ def plain_http_request(path, headers=None, **env):
     )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
+
+
+def plain_http_request(path, headers=None, **env):
+    return plain_http_requests([(path, headers or {})], **env)[0]
 
 
 SPOOFED = {"HTTP_X_FORWARDED_PROTO": "https"}
@@ -226,6 +232,40 @@ def test_behind_a_declared_proxy_its_forwarded_proto_makes_the_request_https():
     plain = plain_http_request("/api/v1/", {"HTTP_X_FORWARDED_PROTO": "http"}, **behind_proxy)
     assert plain["status"].startswith("301")
     assert "Strict-Transport-Security" not in plain["headers"]
+
+
+def test_the_browsable_api_renders_only_with_debug():
+    production = throttle_settings()["DEFAULT_RENDERER_CLASSES"]
+    assert production == ["rest_framework.renderers.JSONRenderer"]
+    development = settings_values("REST_FRAMEWORK", DJANGO_DEBUG="1")["REST_FRAMEWORK"]["DEFAULT_RENDERER_CLASSES"]
+    assert "rest_framework.renderers.BrowsableAPIRenderer" in development
+
+
+def migrated_sqlite(tmp_path, **env):
+    """A production-settings SQLite database in tmp_path, migrated: its DATABASE_URL."""
+    url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "--verbosity", "0"],
+        cwd=ROOT,
+        env={**clean, **PRODUCTION, **env, "DATABASE_URL": url},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return url
+
+
+def test_without_debug_a_browser_gets_json_never_the_browsable_page(tmp_path):
+    env = {**PRODUCTION, "DATABASE_URL": migrated_sqlite(tmp_path), "DJANGO_SECURE_SSL_REDIRECT": "0"}
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    paths = ["/api/v1/articles/", "/api/v1/", "/api/v1/articles/1/history/"]
+    requests = [(path, {"HTTP_ACCEPT": accept}) for path in paths for accept in ("text/html", browser)]
+    requests += [(path, {"QUERY_STRING": "format=api"}) for path in paths]
+    for (path, headers), answer in zip(requests, plain_http_requests(requests, **env), strict=True):
+        assert int(answer["status"].split()[0]) in {200, 400, 404, 406}, (path, headers, answer)
+        assert answer["headers"]["Content-Type"].startswith("application/json"), (path, headers, answer)
 
 
 def test_debug_serves_plain_http():
