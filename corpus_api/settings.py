@@ -22,9 +22,10 @@ Database
 
 Cache and throttling
   REDIS_URL             e.g. redis://127.0.0.1:6379/0. When set, the default cache
-                        is Redis, shared by every worker and host; without it the
-                        cache is LocMem, which is per process: each gunicorn
-                        worker then counts its own throttle state.
+                        (the throttles' counts) is Redis, shared by every worker
+                        and host. Without it, in production, the cache is a table
+                        in the database (made by `migrate`), shared as well but
+                        slower; with DEBUG on, LocMem, which is per process.
   DJANGO_CACHE_KEY_PREFIX  prefix of every cache key, for a Redis shared with
                         other applications; "corpus".
   DJANGO_THROTTLE_ANON  request rate for anonymous clients, per address,
@@ -220,21 +221,28 @@ WHITENOISE_USE_FINDERS = True
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
-# Throttle counters live in the default cache. Redis shares them between
-# workers and hosts; LocMem is per process (fine for development and tests).
+# Throttle counters live in the default cache, which every worker and host
+# must share, or each worker counts alone and a client gets workers x the rate.
+# Redis when REDIS_URL is set; otherwise, in production, the database (a table
+# `migrate` creates; see corpus_api.cache); LocMem, per process, only with DEBUG.
 REDIS_URL = os.environ.get("REDIS_URL", "")
-CACHES = {
-    "default": (
-        {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            # A Redis that does not answer must not hold a request for long.
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
-        if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "corpus"}
-    )
-}
+if REDIS_URL:
+    default_cache = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        # A Redis that does not answer must not hold a request for long.
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+elif not DEBUG:
+    default_cache = {
+        "BACKEND": "corpus_api.cache.DatabaseCache",
+        "LOCATION": "corpus_cache",
+        # A row per client and window, kept two windows: culling live counts would forget them.
+        "OPTIONS": {"MAX_ENTRIES": 50_000},
+    }
+else:
+    default_cache = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "corpus"}
+CACHES = {"default": default_cache}
 CACHES["default"]["KEY_PREFIX"] = os.environ.get("DJANGO_CACHE_KEY_PREFIX", "corpus")
 
 # HTTPS whenever DEBUG is off; each part can be turned off where the

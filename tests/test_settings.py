@@ -3,6 +3,7 @@
 import json
 import os
 import secrets
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -273,14 +274,26 @@ def test_debug_serves_plain_http():
     assert not any(values.values()), values
 
 
-def test_the_cache_is_redis_when_redis_url_is_set_and_per_process_otherwise():
+def test_the_cache_is_redis_when_redis_url_is_set_and_the_database_otherwise():
     redis_cache = settings_values("CACHES", **PRODUCTION, REDIS_URL="redis://cache.internal:6379/2")["CACHES"]
     assert redis_cache["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     assert redis_cache["default"]["LOCATION"] == "redis://cache.internal:6379/2"
     assert redis_cache["default"]["KEY_PREFIX"] == "corpus"
-    local = settings_values("CACHES", **PRODUCTION, DJANGO_CACHE_KEY_PREFIX="corpus-staging")["CACHES"]
+    # Without Redis, production still counts in one store that every worker shares.
+    shared = settings_values("CACHES", **PRODUCTION, DJANGO_CACHE_KEY_PREFIX="corpus-staging")["CACHES"]
+    assert shared["default"]["BACKEND"] == "corpus_api.cache.DatabaseCache"
+    assert shared["default"]["LOCATION"] == "corpus_cache"
+    assert shared["default"]["KEY_PREFIX"] == "corpus-staging"
+    # Per process only in development.
+    local = settings_values("CACHES", DJANGO_DEBUG="1")["CACHES"]
     assert local["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
-    assert local["default"]["KEY_PREFIX"] == "corpus-staging"
+
+
+def test_migrate_makes_the_cache_table(tmp_path):
+    migrated_sqlite(tmp_path)
+    with sqlite3.connect(tmp_path / "db.sqlite3") as database:
+        tables = {name for (name,) in database.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert "corpus_cache" in tables
 
 
 def throttle_settings(**env):
