@@ -37,6 +37,8 @@ Cache and throttling
 
 HTTPS (each on by default when DEBUG is off, except the proxy header)
   DJANGO_SECURE_SSL_REDIRECT   "0" to serve plain HTTP, e.g. a load test on loopback.
+                        check --deploy accepts it when DJANGO_ALLOWED_HOSTS are
+                        loopback names only and GUNICORN_BIND (if set) is loopback.
   DJANGO_SECURE_COOKIES        "0" to send session and CSRF cookies over plain HTTP.
   DJANGO_SECURE_PROXY_SSL_HEADER  "1" when the app runs behind a proxy that
                         sets X-Forwarded-Proto (and strips a client's own); then
@@ -252,6 +254,18 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", n
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", not DEBUG)
+# A trial over plain HTTP on loopback (README): with the redirect off, the app
+# answering only to loopback names and gunicorn listening only on loopback, no
+# plain-HTTP request crosses a network, so check --deploy does not report it.
+LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "[::1]"}
+listening = os.environ.get("GUNICORN_BIND", "").strip()
+if (
+    not SECURE_SSL_REDIRECT
+    and ALLOWED_HOSTS
+    and set(ALLOWED_HOSTS) <= LOOPBACK_HOSTS
+    and (not listening or listening.startswith(("127.0.0.1:", "localhost:", "[::1]:")))
+):
+    SILENCED_SYSTEM_CHECKS = ["security.W008"]
 # Only a deployment that declares a proxy in front trusts its X-Forwarded-Proto.
 if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

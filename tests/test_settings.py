@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import secrets
 import sqlite3
 import subprocess
@@ -119,6 +120,39 @@ def test_check_deploy_names_what_a_deployer_turned_off():
     assert result.returncode != 0
     assert "security.W008" in result.stderr  # SECURE_SSL_REDIRECT
     assert "security.W004" in result.stderr  # SECURE_HSTS_SECONDS
+
+
+def readme_loopback_trial():
+    """The variables of README's trial over plain HTTP on loopback, as written there."""
+    readme = (ROOT / "README.md").read_text()
+    block = re.search(r"trial over plain HTTP on loopback.*?```sh\n(.*?)```", readme, re.DOTALL)
+    assert block, "README shows the loopback trial's command"
+    variables = dict(re.findall(r"^([A-Z_]+)=(\S+) \\$", block.group(1), re.MULTILINE))
+    assert "make serve" in block.group(1)
+    return variables
+
+
+def test_the_readme_loopback_trial_passes_the_deploy_check():
+    trial = readme_loopback_trial()
+    assert trial["DJANGO_SECURE_SSL_REDIRECT"] == "0"
+    # The README makes a fresh key with $(python3 -c ...); so does this test.
+    trial["DJANGO_SECRET_KEY"] = secrets.token_urlsafe(50)
+    result = check_deploy(**trial)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"DJANGO_ALLOWED_HOSTS": "127.0.0.1,api.example.org"},  # a name other machines use
+        {"DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost", "GUNICORN_BIND": "0.0.0.0:8000"},  # listening to them
+    ],
+)
+def test_plain_http_off_loopback_is_still_named_by_the_deploy_check(env):
+    result = check_deploy(**PRODUCTION | env, DJANGO_SECURE_SSL_REDIRECT="0")
+    assert result.returncode != 0
+    assert "security.W008" in result.stderr
 
 
 HTTPS = (
