@@ -20,6 +20,7 @@ GUNICORN_ENV = (
     "GUNICORN_MAX_REQUESTS",
     "GUNICORN_CONTROL_SOCKET",
     "PORT",
+    "DJANGO_SECURE_PROXY_SSL_HEADER",
 )
 
 
@@ -52,6 +53,15 @@ def test_workers_and_bind_come_from_the_environment(monkeypatch):
     assert load_config(monkeypatch, PORT="9000").bind == ["127.0.0.1:9000"]
     assert load_config(monkeypatch, GUNICORN_BIND="0.0.0.0:80", PORT="9000").bind == ["0.0.0.0:80"]
     assert load_config(monkeypatch, GUNICORN_MAX_REQUESTS="0").max_requests == 0
+
+
+def test_gunicorn_believes_a_forwarded_scheme_only_behind_a_declared_proxy(monkeypatch):
+    """gunicorn by default takes X-Forwarded-Proto (and two other headers) from
+    any loopback client as the request's scheme, before Django decides; it
+    follows settings.py's DJANGO_SECURE_PROXY_SSL_HEADER instead."""
+    assert load_config(monkeypatch).secure_scheme_headers == {}
+    behind_proxy = load_config(monkeypatch, DJANGO_SECURE_PROXY_SSL_HEADER="1")
+    assert behind_proxy.secure_scheme_headers == {"X-FORWARDED-PROTO": "https"}
 
 
 @pytest.mark.parametrize("value", ["many", "0", "-2"])
