@@ -19,6 +19,9 @@ GUNICORN_MAX_REQUESTS requests after which a worker is replaced (bounds slow mem
 GUNICORN_ACCESS_LOG   "-" for stdout, or a file; default off (the proxy in front logs requests).
 GUNICORN_LOG_LEVEL    default info: worker boots, restarts and timeouts go to stderr.
 GUNICORN_CONTROL_SOCKET  a path for gunicorn's runtime control socket (`gunicornc`); default none.
+DJANGO_SECURE_PROXY_SSL_HEADER  "1" behind a proxy that sets X-Forwarded-Proto (as settings.py reads
+                      it): only then does gunicorn take that header from the proxy (a loopback address,
+                      FORWARDED_ALLOW_IPS) as the request's scheme.
 """
 
 import os
@@ -82,6 +85,12 @@ preload_app = False
 # The workers' heartbeat files in memory, not on a disk that may stall (or be read-only).
 if os.path.isdir("/dev/shm"):  # noqa: S108 - gunicorn's documented choice for worker_tmp_dir
     worker_tmp_dir = "/dev/shm"  # noqa: S108
+
+# gunicorn by default believes X-Forwarded-Proto, X-Forwarded-Protocol and X-Forwarded-Ssl from any
+# loopback client and hands Django an https request. Only a declared proxy is believed, and only
+# the header Django's SECURE_PROXY_SSL_HEADER names; otherwise a plain-HTTP request stays plain.
+_behind_proxy = os.environ.get("DJANGO_SECURE_PROXY_SSL_HEADER", "").strip().lower() in {"1", "true", "yes", "on"}
+secure_scheme_headers = {"X-FORWARDED-PROTO": "https"} if _behind_proxy else {}
 
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
 errorlog = "-"

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core.management import call_command
 from django.db import connections
 from django.db.models.signals import post_migrate
 
@@ -10,9 +11,16 @@ def restore_fulltext_triggers(sender, using="default", **kwargs):
     fulltext.restore_sqlite_triggers(connections[using], [model._meta.db_table for model in SEARCHABLE])
 
 
+def create_cache_tables(sender, using="default", **kwargs):
+    """The tables of the database caches in settings.CACHES (production's
+    throttle counts without Redis), made by every `migrate`; none exist already."""
+    call_command("createcachetable", database=using, verbosity=0)
+
+
 class ArticlesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "articles"
 
     def ready(self):
         post_migrate.connect(restore_fulltext_triggers, sender=self)
+        post_migrate.connect(create_cache_tables, sender=self)

@@ -1,7 +1,25 @@
+from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 
 from articles import db_errors
 from articles.api.errors import RETRY_AFTER_SECONDS, UNAVAILABLE
+
+
+class PermissionsPolicyMiddleware:
+    """Every response says which browser features no page of the service may
+    use (settings.PERMISSIONS_POLICY: feature -> allowed origins, () for none)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.header = ", ".join(
+            f"{feature}=({' '.join(origins)})" for feature, origins in settings.PERMISSIONS_POLICY.items()
+        )
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self.header:
+            response.headers.setdefault("Permissions-Policy", self.header)
+        return response
 
 
 class RejectNulBytesMiddleware:

@@ -22,9 +22,10 @@ Database
 
 Cache and throttling
   REDIS_URL             e.g. redis://127.0.0.1:6379/0. When set, the default cache
-                        is Redis, shared by every worker and host; without it the
-                        cache is LocMem, which is per process: each gunicorn
-                        worker then counts its own throttle state.
+                        (the throttles' counts) is Redis, shared by every worker
+                        and host. Without it, in production, the cache is a table
+                        in the database (made by `migrate`), shared as well but
+                        slower; with DEBUG on, LocMem, which is per process.
   DJANGO_CACHE_KEY_PREFIX  prefix of every cache key, for a Redis shared with
                         other applications; "corpus".
   DJANGO_THROTTLE_ANON  request rate for anonymous clients, per address,
@@ -43,12 +44,16 @@ Admin sign-in lockout (django-axes; attempts kept in the database, so every work
   DJANGO_LOGIN_FAILURES failed sign-ins before a username, or an address, is locked out; 5.
   DJANGO_LOGIN_LOCKOUT_MINUTES  how long a lockout lasts after the last failure; 15.
 
-HTTPS (each on by default when DEBUG is off)
+HTTPS (each on by default when DEBUG is off, except the proxy header)
   DJANGO_SECURE_SSL_REDIRECT   "0" to serve plain HTTP, e.g. a load test on loopback.
+                        check --deploy accepts it when DJANGO_ALLOWED_HOSTS are
+                        loopback names only and GUNICORN_BIND (if set) is loopback.
   DJANGO_SECURE_COOKIES        "0" to send session and CSRF cookies over plain HTTP.
-  DJANGO_SECURE_PROXY_SSL_HEADER  "0" unless a proxy in front sets X-Forwarded-Proto
-                        (it must also strip a client's own); then a request is
-                        secure when that header says https.
+  DJANGO_SECURE_PROXY_SSL_HEADER  "1" when the app runs behind a proxy that
+                        sets X-Forwarded-Proto (and strips a client's own); then
+                        a request is secure when that header says https. Off by
+                        default (DEBUG or not): a client talking to the app
+                        directly could otherwise claim HTTPS over plain HTTP.
   DJANGO_HSTS_SECONDS   Strict-Transport-Security max-age; 31536000 (one year).
   DJANGO_HSTS_INCLUDE_SUBDOMAINS, DJANGO_HSTS_PRELOAD  "0" to leave them out.
 """
@@ -59,6 +64,7 @@ import re
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -128,6 +134,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, so the static files' responses carry the policies too.
+    "csp.middleware.CSPMiddleware",
+    "corpus_api.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -238,21 +247,28 @@ WHITENOISE_USE_FINDERS = True
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
-# Throttle counters live in the default cache. Redis shares them between
-# workers and hosts; LocMem is per process (fine for development and tests).
+# Throttle counters live in the default cache, which every worker and host
+# must share, or each worker counts alone and a client gets workers x the rate.
+# Redis when REDIS_URL is set; otherwise, in production, the database (a table
+# `migrate` creates; see corpus_api.cache); LocMem, per process, only with DEBUG.
 REDIS_URL = os.environ.get("REDIS_URL", "")
-CACHES = {
-    "default": (
-        {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            # A Redis that does not answer must not hold a request for long.
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
-        if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "corpus"}
-    )
-}
+if REDIS_URL:
+    default_cache = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        # A Redis that does not answer must not hold a request for long.
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+elif not DEBUG:
+    default_cache = {
+        "BACKEND": "corpus_api.cache.DatabaseCache",
+        "LOCATION": "corpus_cache",
+        # A row per client and window, kept two windows: culling live counts would forget them.
+        "OPTIONS": {"MAX_ENTRIES": 50_000},
+    }
+else:
+    default_cache = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "corpus"}
+CACHES = {"default": default_cache}
 CACHES["default"]["KEY_PREFIX"] = os.environ.get("DJANGO_CACHE_KEY_PREFIX", "corpus")
 
 # HTTPS whenever DEBUG is off; each part can be turned off where the
@@ -262,8 +278,71 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", n
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", not DEBUG)
-if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER", not DEBUG):
+# A trial over plain HTTP on loopback (README): with the redirect off, the app
+# answering only to loopback names and gunicorn listening only on loopback, no
+# plain-HTTP request crosses a network, so check --deploy does not report it.
+LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "[::1]"}
+listening = os.environ.get("GUNICORN_BIND", "").strip()
+if (
+    not SECURE_SSL_REDIRECT
+    and ALLOWED_HOSTS
+    and set(ALLOWED_HOSTS) <= LOOPBACK_HOSTS
+    and (not listening or listening.startswith(("127.0.0.1:", "localhost:", "[::1]:")))
+):
+    SILENCED_SYSTEM_CHECKS = ["security.W008"]
+# Only a deployment that declares a proxy in front trusts its X-Forwarded-Proto.
+if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Every response carries a Content-Security-Policy. Scripts come from this
+# origin only; an inline script runs only with this response's nonce (the docs
+# pages' start-up scripts, templates/drf_spectacular/), so an injected one
+# cannot. Nothing is loaded from another host: the docs' assets are served from
+# here (drf-spectacular-sidecar), and ReDoc's bundle, which links a logo on a
+# CDN, is stopped by img-src before the browser asks. Styles may be inline:
+# Swagger UI, ReDoc and the admin set style attributes and <style> elements.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        # ReDoc searches in a worker it starts from a blob: URL.
+        "worker-src": [SELF, "blob:"],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# Browser features no page here uses, denied to the page and anything it embeds
+# (the Permissions-Policy header on every response).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -284,9 +363,11 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "articles.api.pagination.CorpusPagination",
     "PAGE_SIZE": 20,
+    # The browsable API (HTML pages with forms) only in development: in
+    # production a browser gets JSON like any other client.
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
-        "rest_framework.renderers.BrowsableAPIRenderer",
+        *(["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     ],
     "DEFAULT_SCHEMA_CLASS": "articles.api.schema.CorpusAutoSchema",
     "EXCEPTION_HANDLER": "articles.api.errors.exception_handler",

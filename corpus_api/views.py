@@ -1,7 +1,5 @@
 """Error pages: JSON under /api/, Django's HTML pages elsewhere."""
 
-import functools
-
 from django.http import JsonResponse
 from django.urls import Resolver404, resolve
 from django.views import defaults
@@ -40,28 +38,3 @@ def server_error(request):
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": "Server error."}, status=500)
     return defaults.server_error(request)
-
-
-# The docs pages may load nothing from off the machine: ReDoc's bundle links a
-# logo on a CDN, and the browser must not even ask for it.
-DOCS_CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "img-src 'self' data:",
-        "font-src 'self' data:",
-        "style-src 'self' 'unsafe-inline'",
-        "script-src 'self' 'unsafe-inline'",
-        "worker-src 'self' blob:",
-        "connect-src 'self'",
-    ]
-)
-
-
-def offline(view):
-    @functools.wraps(view)
-    def wrapped(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        response["Content-Security-Policy"] = DOCS_CONTENT_SECURITY_POLICY
-        return response
-
-    return wrapped

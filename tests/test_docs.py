@@ -60,11 +60,14 @@ def test_docs_pages_render_and_load_nothing_from_outside(api, page):
     assert response.status_code == 200
     html = response.content.decode()
     assert off_machine_references(html) == []
+    # Not even in the inline script or a preconnect hint: no absolute URL to another host anywhere.
+    assert [url for url in re.findall(r"https?://[^\s\"'<>)]+", html) if "//testserver" not in url] == []
     assert "/static/drf_spectacular_sidecar/" in html
     # What the bundled scripts ask for at run time is held to this machine by the browser.
     policy = response["Content-Security-Policy"]
     assert "default-src 'self'" in policy
     assert "img-src 'self' data:" in policy
+    assert not re.search(r"https?:|//|\*", policy), policy
 
 
 def test_docs_assets_are_served_by_the_project(api):

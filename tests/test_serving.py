@@ -22,6 +22,7 @@ GUNICORN_ENV = (
     "GUNICORN_MAX_REQUESTS",
     "GUNICORN_CONTROL_SOCKET",
     "PORT",
+    "DJANGO_SECURE_PROXY_SSL_HEADER",
 )
 
 
@@ -63,6 +64,15 @@ def test_workers_are_threaded_so_a_long_export_cannot_block_one(monkeypatch):
     assert config.graceful_timeout > config.timeout
     config = load_config(monkeypatch, GUNICORN_THREADS="8", GUNICORN_GRACEFUL_TIMEOUT="300")
     assert (config.threads, config.graceful_timeout) == (8, 300)
+
+
+def test_gunicorn_believes_a_forwarded_scheme_only_behind_a_declared_proxy(monkeypatch):
+    """gunicorn by default takes X-Forwarded-Proto (and two other headers) from
+    any loopback client as the request's scheme, before Django decides; it
+    follows settings.py's DJANGO_SECURE_PROXY_SSL_HEADER instead."""
+    assert load_config(monkeypatch).secure_scheme_headers == {}
+    behind_proxy = load_config(monkeypatch, DJANGO_SECURE_PROXY_SSL_HEADER="1")
+    assert behind_proxy.secure_scheme_headers == {"X-FORWARDED-PROTO": "https"}
 
 
 @pytest.mark.parametrize("value", ["many", "0", "-2"])

@@ -2,7 +2,9 @@
 
 import json
 import os
+import re
 import secrets
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -120,6 +122,39 @@ def test_check_deploy_names_what_a_deployer_turned_off():
     assert "security.W004" in result.stderr  # SECURE_HSTS_SECONDS
 
 
+def readme_loopback_trial():
+    """The variables of README's trial over plain HTTP on loopback, as written there."""
+    readme = (ROOT / "README.md").read_text()
+    block = re.search(r"trial over plain HTTP on loopback.*?```sh\n(.*?)```", readme, re.DOTALL)
+    assert block, "README shows the loopback trial's command"
+    variables = dict(re.findall(r"^([A-Z_]+)=(\S+) \\$", block.group(1), re.MULTILINE))
+    assert "make serve" in block.group(1)
+    return variables
+
+
+def test_the_readme_loopback_trial_passes_the_deploy_check():
+    trial = readme_loopback_trial()
+    assert trial["DJANGO_SECURE_SSL_REDIRECT"] == "0"
+    # The README makes a fresh key with $(python3 -c ...); so does this test.
+    trial["DJANGO_SECRET_KEY"] = secrets.token_urlsafe(50)
+    result = check_deploy(**trial)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"DJANGO_ALLOWED_HOSTS": "127.0.0.1,api.example.org"},  # a name other machines use
+        {"DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost", "GUNICORN_BIND": "0.0.0.0:8000"},  # listening to them
+    ],
+)
+def test_plain_http_off_loopback_is_still_named_by_the_deploy_check(env):
+    result = check_deploy(**PRODUCTION | env, DJANGO_SECURE_SSL_REDIRECT="0")
+    assert result.returncode != 0
+    assert "security.W008" in result.stderr
+
+
 HTTPS = (
     "SECURE_SSL_REDIRECT",
     "SESSION_COOKIE_SECURE",
@@ -139,7 +174,7 @@ def test_https_is_on_without_debug_and_each_part_can_be_turned_off():
         "SECURE_HSTS_SECONDS": 31_536_000,
         "SECURE_HSTS_INCLUDE_SUBDOMAINS": True,
         "SECURE_HSTS_PRELOAD": True,
-        "SECURE_PROXY_SSL_HEADER": ["HTTP_X_FORWARDED_PROTO", "https"],
+        "SECURE_PROXY_SSL_HEADER": None,
     }
     turned_off = settings_values(
         *HTTPS,
@@ -162,19 +197,137 @@ def test_https_is_on_without_debug_and_each_part_can_be_turned_off():
     }
 
 
+def test_x_forwarded_proto_is_trusted_only_when_the_deployment_says_a_proxy_sets_it():
+    assert settings_values("SECURE_PROXY_SSL_HEADER", **PRODUCTION) == {"SECURE_PROXY_SSL_HEADER": None}
+    behind_proxy = settings_values("SECURE_PROXY_SSL_HEADER", **PRODUCTION, DJANGO_SECURE_PROXY_SSL_HEADER="1")
+    assert behind_proxy == {"SECURE_PROXY_SSL_HEADER": ["HTTP_X_FORWARDED_PROTO", "https"]}
+
+
+# Plain-HTTP requests through the WSGI handler, as gunicorn makes them, in a
+# process with the given environment: each one's status and headers.
+PLAIN_HTTP_REQUESTS = """
+import json, sys
+from wsgiref.util import setup_testing_defaults
+
+from django.core.wsgi import get_wsgi_application
+
+app = get_wsgi_application()
+answers = []
+for path, extra in json.loads(sys.argv[1]):
+    environ = {"PATH_INFO": path, "HTTP_HOST": "corpus.example.org", "wsgi.url_scheme": "http", **extra}
+    setup_testing_defaults(environ)
+    started = []
+    response = app(environ, lambda status, headers: started.append((status, headers)))
+    b"".join(response)
+    response.close()
+    status, headers = started[0]
+    answers.append({"status": status, "headers": dict(headers)})
+print(json.dumps(answers))
+"""
+
+
+def plain_http_requests(requests, **env):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))}
+    result = subprocess.run(  # noqa: S603 - our own interpreter, fixed arguments
+        [sys.executable, "-c", PLAIN_HTTP_REQUESTS, json.dumps(requests)],
+        cwd=ROOT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "corpus_api.settings", "DJANGO_THROTTLE_ANON": "off", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def plain_http_request(path, headers=None, **env):
+    return plain_http_requests([(path, headers or {})], **env)[0]
+
+
+SPOOFED = {"HTTP_X_FORWARDED_PROTO": "https"}
+
+
+def test_a_spoofed_forwarded_proto_over_plain_http_is_not_https():
+    # Straight to the app (no proxy declared): the client's own header changes nothing.
+    redirected = plain_http_request("/api/v1/", SPOOFED, **PRODUCTION)
+    assert redirected["status"].startswith("301")
+    assert redirected["headers"]["Location"] == "https://corpus.example.org/api/v1/"
+    assert "Strict-Transport-Security" not in redirected["headers"]
+    plain = plain_http_request("/api/v1/", SPOOFED, **PRODUCTION, DJANGO_SECURE_SSL_REDIRECT="0")
+    assert plain["status"].startswith("200")
+    assert "Strict-Transport-Security" not in plain["headers"]
+
+
+def test_behind_a_declared_proxy_its_forwarded_proto_makes_the_request_https():
+    behind_proxy = {**PRODUCTION, "DJANGO_SECURE_PROXY_SSL_HEADER": "1"}
+    secure = plain_http_request("/api/v1/", SPOOFED, **behind_proxy)
+    assert secure["status"].startswith("200")
+    assert secure["headers"]["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    # What the proxy forwards as plain HTTP is still sent to HTTPS.
+    plain = plain_http_request("/api/v1/", {"HTTP_X_FORWARDED_PROTO": "http"}, **behind_proxy)
+    assert plain["status"].startswith("301")
+    assert "Strict-Transport-Security" not in plain["headers"]
+
+
+def test_the_browsable_api_renders_only_with_debug():
+    production = throttle_settings()["DEFAULT_RENDERER_CLASSES"]
+    assert production == ["rest_framework.renderers.JSONRenderer"]
+    development = settings_values("REST_FRAMEWORK", DJANGO_DEBUG="1")["REST_FRAMEWORK"]["DEFAULT_RENDERER_CLASSES"]
+    assert "rest_framework.renderers.BrowsableAPIRenderer" in development
+
+
+def migrated_sqlite(tmp_path, **env):
+    """A production-settings SQLite database in tmp_path, migrated: its DATABASE_URL."""
+    url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "--verbosity", "0"],
+        cwd=ROOT,
+        env={**clean, **PRODUCTION, **env, "DATABASE_URL": url},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return url
+
+
+def test_without_debug_a_browser_gets_json_never_the_browsable_page(tmp_path):
+    env = {**PRODUCTION, "DATABASE_URL": migrated_sqlite(tmp_path), "DJANGO_SECURE_SSL_REDIRECT": "0"}
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    paths = ["/api/v1/articles/", "/api/v1/", "/api/v1/articles/1/history/"]
+    requests = [(path, {"HTTP_ACCEPT": accept}) for path in paths for accept in ("text/html", browser)]
+    requests += [(path, {"QUERY_STRING": "format=api"}) for path in paths]
+    for (path, headers), answer in zip(requests, plain_http_requests(requests, **env), strict=True):
+        assert int(answer["status"].split()[0]) in {200, 400, 404, 406}, (path, headers, answer)
+        assert answer["headers"]["Content-Type"].startswith("application/json"), (path, headers, answer)
+
+
 def test_debug_serves_plain_http():
     values = settings_values(*HTTPS, DJANGO_DEBUG="1")
     assert not any(values.values()), values
 
 
-def test_the_cache_is_redis_when_redis_url_is_set_and_per_process_otherwise():
+def test_the_cache_is_redis_when_redis_url_is_set_and_the_database_otherwise():
     redis_cache = settings_values("CACHES", **PRODUCTION, REDIS_URL="redis://cache.internal:6379/2")["CACHES"]
     assert redis_cache["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     assert redis_cache["default"]["LOCATION"] == "redis://cache.internal:6379/2"
     assert redis_cache["default"]["KEY_PREFIX"] == "corpus"
-    local = settings_values("CACHES", **PRODUCTION, DJANGO_CACHE_KEY_PREFIX="corpus-staging")["CACHES"]
+    # Without Redis, production still counts in one store that every worker shares.
+    shared = settings_values("CACHES", **PRODUCTION, DJANGO_CACHE_KEY_PREFIX="corpus-staging")["CACHES"]
+    assert shared["default"]["BACKEND"] == "corpus_api.cache.DatabaseCache"
+    assert shared["default"]["LOCATION"] == "corpus_cache"
+    assert shared["default"]["KEY_PREFIX"] == "corpus-staging"
+    # Per process only in development.
+    local = settings_values("CACHES", DJANGO_DEBUG="1")["CACHES"]
     assert local["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
-    assert local["default"]["KEY_PREFIX"] == "corpus-staging"
+
+
+def test_migrate_makes_the_cache_table(tmp_path):
+    migrated_sqlite(tmp_path)
+    with sqlite3.connect(tmp_path / "db.sqlite3") as database:
+        tables = {name for (name,) in database.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert "corpus_cache" in tables
 
 
 def throttle_settings(**env):

@@ -1,5 +1,5 @@
 """Request rates: a client over its rate gets 429 with Retry-After, and the count
-is shared by every worker through Redis.
+is shared by every worker through Redis, or without Redis through the database.
 
 The suite runs with both throttles off (pyproject.toml); each test here sets
 its rates. The throttles' clock is fixed, so no test waits or depends on timing.
@@ -13,10 +13,11 @@ from collections import Counter
 import pytest
 import redis
 from django.core.cache import caches
-from django.db import connections
+from django.db import connection, connections
 from rest_framework.test import APIClient
 
 from articles.api import throttling
+from articles.apps import create_cache_tables
 
 API_ROOT = "/api/v1/"  # throttled like every API view, and answered without the database
 REDIS_TEST_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
@@ -192,3 +193,84 @@ def test_an_unreachable_cache_lets_requests_through(settings, rates, caplog):
     client = APIClient()
     assert [client.get(API_ROOT).status_code for _ in range(3)] == [200, 200, 200]
     assert "Throttle cache unavailable" in caplog.text
+
+
+# Without Redis, production counts in the database (corpus_api.cache): one
+# store for every worker and host, as with Redis.
+
+DB_CACHE_TABLE = "test_throttle_cache"
+
+
+@pytest.fixture
+def database_cache(settings, rates):
+    """The default cache in the test database, its table made as `migrate` makes it."""
+    settings.CACHES = {
+        "default": {"BACKEND": "corpus_api.cache.DatabaseCache", "LOCATION": DB_CACHE_TABLE, "KEY_PREFIX": "t"}
+    }
+    create_cache_tables(sender=None, using="default")
+    assert DB_CACHE_TABLE in connection.introspection.table_names()
+    yield caches["default"]
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE {connection.ops.quote_name(DB_CACHE_TABLE)}")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_workers_share_one_count_through_the_database(database_cache, rates):
+    rates(anon="3/min")
+    worker_a = APIClient()
+    assert [worker_a.get(API_ROOT).status_code for _ in range(2)] == [200, 200]
+    statuses, cache_b = in_another_worker(API_ROOT, API_ROOT)
+    assert cache_b is not database_cache
+    assert statuses == [200, 429]
+    assert_throttled(worker_a.get(API_ROOT), wait=45)
+    assert database_cache.get("throttle_anon_127.0.0.1_30000000") == 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_requests_are_each_counted_in_the_database(database_cache, rates):
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL: the in-memory SQLite test database locks whole tables between threads")
+    rates(anon="10/min")
+    start = threading.Barrier(8)
+    statuses = Counter()
+    lock = threading.Lock()
+
+    def worker():
+        try:
+            client = APIClient()
+            start.wait()
+            for _ in range(5):
+                status = client.get(API_ROOT).status_code
+                with lock:
+                    statuses[status] += 1
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == {200: 10, 429: 30}
+    assert database_cache.get("throttle_anon_127.0.0.1_30000000") == 40
+
+
+@pytest.mark.django_db
+def test_the_database_cache_increments_in_place_and_keeps_the_expiry(database_cache):
+    database_cache.set("count", 1, timeout=7200)
+    expires = database_cache._expires
+    with connection.cursor() as cursor:
+        table = connection.ops.quote_name(DB_CACHE_TABLE)
+        cursor.execute(f"SELECT expires FROM {table}")  # noqa: S608 - a fixed name
+        before = expires(connection, cursor.fetchone()[0])
+        assert database_cache.incr("count") == 2
+        assert database_cache.incr("count", 5) == 7
+        assert database_cache.decr("count", 3) == 4
+        cursor.execute(f"SELECT expires FROM {table}")  # noqa: S608 - a fixed name
+        assert expires(connection, cursor.fetchone()[0]) == before
+    assert database_cache.get("count") == 4
+    with pytest.raises(ValueError, match="not found"):
+        database_cache.incr("never-set")
+    database_cache.set("gone", 1, timeout=-1)
+    with pytest.raises(ValueError, match="not found"):
+        database_cache.incr("gone")

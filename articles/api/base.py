@@ -4,8 +4,9 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from rest_framework import permissions, renderers, serializers, viewsets
+from rest_framework import permissions, serializers, viewsets
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.utils import model_meta
 
 from . import conditional, facet_parameter, shaping
@@ -129,7 +130,8 @@ class CorpusViewSet(HistoryMixin, viewsets.ModelViewSet):
 
     detail_serializer_class = None
     parser_classes = [StrictJSONParser]
-    renderer_classes = [renderers.JSONRenderer, renderers.BrowsableAPIRenderer, CSVRenderer]
+    # JSON, the browsable API where settings turn it on (DEBUG), then the exports.
+    renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, CSVRenderer]
     content_negotiation_class = FormatNegotiation
 
     def get_renderers(self):

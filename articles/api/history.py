@@ -8,8 +8,9 @@ import hmac
 from django.conf import settings
 from django.db.models import Q
 from drf_spectacular.utils import extend_schema
-from rest_framework import renderers, serializers
+from rest_framework import serializers
 from rest_framework.decorators import action
+from rest_framework.settings import api_settings
 from simple_history.models import HistoricalRecords
 from simple_history.utils import get_m2m_reverse_field_name
 
@@ -156,7 +157,7 @@ class HistoryMixin:
         serializer_class=HistoryEntrySerializer,
         detail_serializer_class=None,
         filter_backends=[],
-        renderer_classes=[renderers.JSONRenderer, renderers.BrowsableAPIRenderer],  # no export of a history
+        renderer_classes=api_settings.DEFAULT_RENDERER_CLASSES,  # no export of a history
     )
     def history(self, request, *args, **kwargs):
         record = self.get_object()
