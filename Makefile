@@ -3,6 +3,7 @@
 # make serve - production: migrate, collectstatic, gunicorn (needs DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL)
 # make load  - load and fault test against gunicorn on the local PostgreSQL (restarts PostgreSQL; see loadtest/)
 # make load-exports - readers' latency with and without 5 clients exporting, every export checked whole (loadtest/)
+# make load-logins - readers' latency during a flood of wrong admin passwords, with and without the lockout
 # make bench - the benchmark at 10 k, 100 k and 1 M articles on SQLite and PostgreSQL -> benchmark/results/RESULTS.md
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -11,7 +12,7 @@ PORT ?= 8000
 # Development defaults; production sets these in its environment.
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test lint venv dev-venv serve load load-exports bench
+.PHONY: run test lint venv dev-venv serve load load-exports load-logins bench
 
 # The runtime set (requirements.txt) for run/serve/load/bench, the dev set (requirements-dev.txt: the
 # runtime set plus the test and lint tools) for test and lint; each reinstalled when its file changes.
@@ -53,6 +54,8 @@ load: dev-venv
 	$(BIN)/python -m loadtest.run
 load-exports: dev-venv
 	$(BIN)/python -m loadtest.export_load
+load-logins: dev-venv
+	$(BIN)/python -m loadtest.login_flood
 # Tier databases are generated once (benchmark/results/tmp/, corpus_bench_*) and reused.
 BENCH_TIERS ?= 10000,100000,1000000
 BENCH_ENGINES ?= sqlite,postgresql

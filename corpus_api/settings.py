@@ -31,6 +31,8 @@ Cache and throttling
   DJANGO_THROTTLE_ANON  request rate for anonymous clients, per address,
                         e.g. "120/min" (s, min, hour, day); "off" disables it. 120/min.
   DJANGO_THROTTLE_USER  request rate per signed-in user; "off" disables it. 600/min.
+  DJANGO_THROTTLE_AUTH_FAILURES  failed token authentications per address before
+                        it is refused (429) until the window ends; "off" disables it. 20/min.
   DJANGO_NUM_PROXIES    reverse proxies in front of the app, so the anonymous
                         throttle takes the client's address from X-Forwarded-For
                         (0: REMOTE_ADDR, and a client cannot pick its own address); 0.
@@ -121,13 +123,13 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
     "axes",
     "articles",
+    "accounts",
     "curation",
     "benchmark",
 ]
@@ -350,7 +352,11 @@ REST_FRAMEWORK = {
         "articles.api.authentication.TokenOrBearerAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly",
+        # A read-only token writes nothing, whatever its user may do.
+        "accounts.permissions.TokenScope",
+    ],
     "DEFAULT_THROTTLE_CLASSES": [
         "articles.api.throttling.AnonRateThrottle",
         "articles.api.throttling.UserRateThrottle",
@@ -374,6 +380,9 @@ REST_FRAMEWORK = {
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "COERCE_DECIMAL_TO_STRING": False,
 }
+
+# Failed token authentications per client address (accounts.auth_failures).
+THROTTLE_AUTH_FAILURES = env_rate("DJANGO_THROTTLE_AUTH_FAILURES", "20/min")
 
 # The most rows one list export may have (see articles.api.exports); None: no cap.
 _anon_cap = os.environ.get("DJANGO_EXPORT_ANON_MAX_ROWS", "").strip()
@@ -413,7 +422,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # No call to the public validator: the docs make no request off the machine.
-    "SWAGGER_UI_SETTINGS": {"validatorUrl": None, "deepLinking": True, "persistAuthorization": True},
+    "SWAGGER_UI_SETTINGS": {"validatorUrl": None, "deepLinking": True, "persistAuthorization": False},
     "REDOC_UI_SETTINGS": {"hideDownloadButton": False},
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [

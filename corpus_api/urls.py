@@ -8,6 +8,7 @@ from .views import api_not_found
 urlpatterns = [
     path("", RedirectView.as_view(url="/api/v1/", permanent=False)),
     path("api/v1/", include("articles.api.urls")),
+    path("api/v1/", include("accounts.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),

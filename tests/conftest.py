@@ -1,9 +1,9 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.models import APIToken
 from articles.permissions import ensure_editors_group
 
 from .factories import build_sample, build_volume
@@ -34,8 +34,8 @@ def volume(sample):
 
 def client_for(user):
     client = APIClient()
-    token, _ = Token.objects.get_or_create(user=user)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    _, key = APIToken.issue(user, "tests")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client
 
 

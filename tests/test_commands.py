@@ -4,9 +4,9 @@ import io
 
 import pytest
 from django.core.management import call_command
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.models import APIToken
 from articles.models import Article, Outlet
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +28,8 @@ def test_the_last_line_ends_with_the_users_key_which_may_change_and_delete(sampl
     out = io.StringIO()
     call_command("create_editor", "dario", stdout=out)
     key = out.getvalue().strip().splitlines()[-1].split()[-1]
-    assert key == Token.objects.get(user__username="dario").key
+    token = APIToken.objects.get(user__username="dario")
+    assert key.startswith(f"{token.key_id}.") and token.matches(key.split(".", 1)[1])
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     changed = client.patch("/api/v1/outlets/granma/", {"description": "Organ of the Cuban Communist Party"})
@@ -37,12 +38,18 @@ def test_the_last_line_ends_with_the_users_key_which_may_change_and_delete(sampl
     assert client.delete(f"/api/v1/figures/{sample.figures['oil'].pk}/").status_code == 204
 
 
-def test_create_editor_again_updates_and_keeps_the_token(sample):
+def test_create_editor_again_updates_and_makes_another_working_token(sample):
     first, second = io.StringIO(), io.StringIO()
     call_command("create_editor", "carla", stdout=first)
     call_command("create_editor", "carla", "--staff", stdout=second)
-    assert first.getvalue().splitlines()[-1] == second.getvalue().splitlines()[-1]
+    keys = [out.getvalue().splitlines()[-1] for out in (first, second)]
+    assert keys[0] != keys[1]
     assert "Updated" in second.getvalue()
+    for header in keys:
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=header.split(": ", 1)[1])
+        assert client.patch("/api/v1/outlets/granma/", {"description": header[-6:]}).status_code == 200
+    assert APIToken.objects.filter(user__username="carla").count() == 2
 
 
 def test_loading_the_corpus_twice_adds_nothing(corpus):

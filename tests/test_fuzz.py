@@ -18,8 +18,8 @@ from django.contrib.auth import get_user_model
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 
+from accounts.models import APIToken
 from articles import dates
 from articles.permissions import ensure_editors_group
 from corpus_api.wsgi import application
@@ -179,7 +179,7 @@ def keep_the_test_connection():
 def editor_token(db):
     user = get_user_model().objects.create_user("fuzz-editor", password="not-used-here")
     user.groups.add(ensure_editors_group())
-    return Token.objects.create(user=user).key
+    return APIToken.issue(user, "fuzz")[1]
 
 
 def run(role, case, headers=None):

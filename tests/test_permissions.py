@@ -10,9 +10,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.http import HttpRequest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.models import APIToken
 from articles.api.urls import router
 from articles.models import Outlet
 from articles.permissions import ensure_editors_group
@@ -147,9 +147,9 @@ def test_session_write_with_the_csrf_token_succeeds(session_editor, sample):
 
 
 def test_a_token_needs_no_csrf_token(session_editor, sample):
-    token = Token.objects.create(user=get_user_model().objects.get(username="browser-editor"))
+    _, key = APIToken.issue(get_user_model().objects.get(username="browser-editor"), "tests")
     client = APIClient(enforce_csrf_checks=True)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert client.post("/api/v1/outlets/", OUTLET, format="json").status_code == 201
 
 
@@ -186,7 +186,7 @@ def test_only_staff_reach_the_admin(client, role, status):
 def test_an_editor_key_writes_as_token_or_bearer(api, sample, scheme):
     user = get_user_model().objects.create_user("keyholder")
     user.groups.add(ensure_editors_group())
-    key = Token.objects.create(user=user).key
+    _, key = APIToken.issue(user, "tests")
     api.credentials(HTTP_AUTHORIZATION=f"{scheme} {key}")
     response = api.patch("/api/v1/outlets/granma/", {"description": "Party daily"}, format="json")
     assert response.status_code == 200, response.json()

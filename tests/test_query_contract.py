@@ -69,7 +69,7 @@ def item_type(parameter):
         ("figures", "value_max", {"type": "number"}),
         ("articles", "outlet_id", {"type": "integer"}),
         ("people", "article", {"type": "integer"}),
-        ("articles", "page", {"type": "integer"}),
+        ("articles", "page_size", {"type": "integer"}),
         ("articles", "facet_size", {"type": "integer"}),
         ("articles", "search", {"type": "string"}),
         ("articles", "person", {"type": "string"}),

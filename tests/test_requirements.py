@@ -9,7 +9,7 @@ from importlib.metadata import packages_distributions
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-RUNTIME_CODE = ["articles", "curation", "benchmark", "corpus_api", "manage.py", "gunicorn.conf.py"]
+RUNTIME_CODE = ["articles", "accounts", "curation", "benchmark", "corpus_api", "manage.py", "gunicorn.conf.py"]
 DEV_TOOLS = {"pytest", "pytest-django", "pytest-env", "schemathesis", "hypothesis", "playwright", "ruff", "pip-tools"}
 PIN = re.compile(r"^([A-Za-z0-9_.\-]+)(?:\[[^\]]*\])?==\S+")
 
@@ -77,7 +77,7 @@ def test_pyyaml_is_named_where_it_is_used():
 
 def test_every_package_the_runtime_code_imports_is_pinned_in_the_runtime_set():
     runtime = set(pins(ROOT / "requirements.txt"))
-    project = {"articles", "curation", "benchmark", "corpus_api"}
+    project = {"articles", "accounts", "curation", "benchmark", "corpus_api"}
     providers = packages_distributions()
     missing = {}
     for name in sorted(imported_top_level(RUNTIME_CODE) - project - set(sys.stdlib_module_names)):

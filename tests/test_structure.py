@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("articles", "curation", "benchmark", "corpus_api", "loadtest")
+PACKAGES = ("articles", "accounts", "curation", "benchmark", "corpus_api", "loadtest")
 
 
 def modules() -> dict[str, Path]:

@@ -19,19 +19,9 @@ from .parsers import StrictJSONParser
 WRITE_METHODS = {"PUT", "PATCH", "DELETE"}
 
 
-class CorpusSerializer(shaping.ShapedSerializer, serializers.ModelSerializer):
-    """Runs the model's own `clean()` rules and honours `fields=`/`omit=`.
-
-    A key the resource does not accept is an error rather than ignored: a
-    misspelt field name would otherwise look like a successful change.
-
-    A write's `X-Change-Reason` rides on the instance as `_change_reason`,
-    where django-simple-history finds it when it records the save (and any
-    many-to-many change after it).
-    """
-
-    serializer_field_mapping = STRICT_FIELD_MAPPING
-    serializer_choice_field = ChoiceValueField
+class StrictKeys:
+    """A key the resource does not accept is an error rather than ignored: a
+    misspelt field name would otherwise look like a successful change."""
 
     def to_internal_value(self, data):
         problems = self._unexpected_keys(data)
@@ -50,6 +40,19 @@ class CorpusSerializer(shaping.ShapedSerializer, serializers.ModelSerializer):
             elif fields[key].read_only:
                 problems[key] = ["This field is read-only; leave it out of the request."]
         return problems
+
+
+class CorpusSerializer(StrictKeys, shaping.ShapedSerializer, serializers.ModelSerializer):
+    """Runs the model's own `clean()` rules, honours `fields=`/`omit=` and
+    refuses unknown keys (StrictKeys).
+
+    A write's `X-Change-Reason` rides on the instance as `_change_reason`,
+    where django-simple-history finds it when it records the save (and any
+    many-to-many change after it).
+    """
+
+    serializer_field_mapping = STRICT_FIELD_MAPPING
+    serializer_choice_field = ChoiceValueField
 
     def create(self, validated_data):
         # ModelSerializer.create, but with the reason set before the first save.

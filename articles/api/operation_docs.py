@@ -78,6 +78,12 @@ RESOURCES = {
     ),
 }
 
+# Tags of operations outside the corpus resources.
+OTHER_TAGS = {
+    "tokens": "Your API tokens: several per user, each read-only or read and write, with an optional expiry; "
+    "the key is shown once, when the token is made.",
+}
+
 WRITE_NOTE = (
     "Needs an editor's token (`Authorization: Bearer <key>`) or session. The body is JSON; a key the "
     "resource does not take is a 400 naming it, and nothing is saved unless all of it is valid."

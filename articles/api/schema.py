@@ -250,9 +250,7 @@ def reader_docs(result, generator, request, public):
     if request is not None:
         result["servers"] = [{"url": request.build_absolute_uri("/").rstrip("/"), "description": "This server."}]
     used = {tag for path in result.get("paths", {}).values() for op in path.values() for tag in op.get("tags", [])}
-    result["tags"] = [
-        {"name": prefix, "description": resource.description}
-        for prefix, resource in operation_docs.RESOURCES.items()
-        if prefix in used
-    ]
+    described = {prefix: resource.description for prefix, resource in operation_docs.RESOURCES.items()}
+    described.update(operation_docs.OTHER_TAGS)
+    result["tags"] = [{"name": name, "description": text} for name, text in described.items() if name in used]
     return result
