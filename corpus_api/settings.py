@@ -164,6 +164,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "corpus_api.client_address.client_address"
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 
+# Messages in the session, not a cookie: the admin shows a new token's key once in one.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
 ROOT_URLCONF = "corpus_api.urls"
 
 TEMPLATES = [

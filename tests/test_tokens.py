@@ -178,6 +178,7 @@ def test_the_admin_makes_a_token_and_shows_its_key_once(admin_client, editor, sa
     shown = [str(message) for message in response.context["messages"]]
     key = next(text.split("shown only now: ")[1].split()[0] for text in shown if "shown only now" in text)
     assert client_with(key).patch(OUTLET, {"description": "Admin-made."}, format="json").status_code == 200
+    assert "messages" not in admin_client.cookies  # kept in the session, never in a cookie
     token = APIToken.objects.get(name="from the admin")
     page = admin_client.get(f"/admin/accounts/apitoken/{token.pk}/change/").content.decode()
     assert key.split(".", 1)[1] not in page and token.digest not in page
