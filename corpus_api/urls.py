@@ -17,5 +17,7 @@ urlpatterns = [
     re_path(r"^api/", api_not_found),
 ]
 
+handler400 = "corpus_api.views.bad_request"
+handler403 = "corpus_api.views.permission_denied"
 handler404 = "corpus_api.views.not_found"
 handler500 = "corpus_api.views.server_error"

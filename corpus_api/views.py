@@ -1,5 +1,7 @@
 """Error pages: JSON under /api/, Django's HTML pages elsewhere."""
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import JsonResponse
 from django.urls import Resolver404, resolve
 from django.views import defaults
@@ -10,6 +12,26 @@ def not_found(request, exception=None):
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": "Not found."}, status=404)
     return defaults.page_not_found(request, exception)
+
+
+def bad_request(request, exception=None):
+    """What Django refuses before any view runs: a body over the upload limit
+    (413), too many parameters, a malformed request (400)."""
+    if not request.path.startswith("/api/"):
+        return defaults.bad_request(request, exception)
+    if isinstance(exception, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return JsonResponse({"detail": f"The body is larger than {limit} bytes."}, status=413)
+    if isinstance(exception, TooManyFieldsSent):
+        limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+        return JsonResponse({"detail": f"More than {limit} query parameters."}, status=400)
+    return JsonResponse({"detail": "Bad request."}, status=400)
+
+
+def permission_denied(request, exception=None):
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "You do not have permission to perform this action."}, status=403)
+    return defaults.permission_denied(request, exception)
 
 
 # Exempt: it changes nothing, and CSRF's HTML 403 would hide the 404 from a signed-in browser.

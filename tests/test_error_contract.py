@@ -113,3 +113,10 @@ def test_an_export_over_the_row_cap_has_the_declared_shape(api, sample):
         response = api.get("/api/v1/articles/", {"format": "csv"})
     body = check(schema, "/api/v1/articles/", "get", response, 400)
     assert (body["max_rows"], body["count"]) == (1, Article.objects.count())
+
+
+def test_a_body_over_the_upload_limit_is_a_declared_413(api, editor_client, sample, settings):
+    schema = served_schema(api)
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = editor_client.post(PEOPLE, {"name": "x" * 2000, "slug": "big"}, format="json")
+    assert "1000 bytes" in check(schema, PEOPLE, "post", response, 413)["detail"]

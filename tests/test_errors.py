@@ -322,3 +322,29 @@ def test_an_unknown_or_mistyped_participant_is_a_400_naming_the_field(editor_cli
     )
     assert response.status_code == 400, response.json()
     assert says in str(response.json()["participants"])
+
+
+def test_a_body_over_the_upload_limit_is_a_json_413_naming_the_limit(editor_client, sample, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    response = editor_client.post(
+        "/api/v1/people/", '{"name": "' + "x" * 2000 + '", "slug": "big"}', content_type="application/json"
+    )
+    assert response.status_code == 413
+    assert response["Content-Type"] == "application/json"
+    assert "1000 bytes" in response.json()["detail"]
+    assert not Person.objects.filter(slug="big").exists()
+
+
+def test_too_many_query_parameters_is_a_json_400(api, sample, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
+    response = api.get("/api/v1/people/?" + "&".join(f"a{n}=1" for n in range(20)))
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert "More than 10 query parameters" in response.json()["detail"]
+
+
+def test_outside_the_api_a_refused_request_is_still_djangos_page(client, sample, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
+    response = client.get("/admin/login/?" + "&".join(f"a{n}=1" for n in range(20)))
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")

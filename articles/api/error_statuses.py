@@ -49,6 +49,7 @@ ERROR_DESCRIPTIONS = {
     406: "None of the media types in Accept (or `format`) can be served.",
     409: "The change conflicts with another record (a taken slug, a record still referenced).",
     412: "`If-Match` does not match the record's current ETag: it changed since it was read. Nothing was changed.",
+    413: "The body is larger than the upload limit (DATA_UPLOAD_MAX_MEMORY_SIZE, 2.5 MB by default).",
     415: "The body is not JSON (`Content-Type: application/json`).",
     429: "Too many requests; wait the number of seconds in `Retry-After`.",
     503: "The database is unavailable (or, for an export, the server is streaming as many as it may at once); "
@@ -71,7 +72,7 @@ def error_statuses(method: str, detail: bool) -> list[int]:
     if writes and detail:
         statuses.append(412)
     if method in ("POST", "PUT", "PATCH"):
-        statuses.append(415)
+        statuses += [413, 415]
     return [*statuses, 429, 503]
 
 
