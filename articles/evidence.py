@@ -5,31 +5,106 @@ The model's `clean`, the serializers, the admin, `check_corpus` and the tests
 all call `evidence_errors`, so the rule and its messages live here only.
 """
 
+import unicodedata
+
 from django.core.exceptions import ValidationError
 
 
 def evidence_errors(body: str, quote: str, start, end) -> dict[str, str]:
-    """Return {field: problem} for a span that does not match `body`."""
+    """Return {field: problem} for a span that does not match `body`. Every
+    refusal says where the quote is when the body holds it, and what differs
+    when the body holds it only nearly (see near_miss)."""
     if quote is None or quote == "":
         return {"quote": "The quote may not be empty."}
     if start is None:
-        return {"start": "Give the offset where the quote starts in the body."}
+        return {"start": "Give the offset where the quote starts in the body." + _where(body, quote)}
     if end is None:
-        return {"end": "Give the offset where the quote ends in the body."}
+        return {"end": "Give the offset where the quote ends in the body." + _where(body, quote)}
     if start < 0:
-        return {"start": "Offsets count characters from 0; start may not be negative."}
+        return {"start": "Offsets count characters from 0; start may not be negative." + _where(body, quote)}
     if end <= start:
-        return {"end": f"end ({end}) must be greater than start ({start})."}
+        return {"end": f"end ({end}) must be greater than start ({start})." + _where(body, quote)}
     if end > len(body):
-        return {"end": f"end ({end}) is past the end of the article body ({len(body)} characters)."}
+        return {
+            "end": f"end ({end}) is past the end of the article body ({len(body)} characters)." + _where(body, quote)
+        }
     if end - start != len(quote):
-        return {"end": f"The span {start}:{end} is {end - start} characters long but the quote is {len(quote)}."}
+        return {
+            "end": f"The span {start}:{end} is {end - start} characters long but the quote is {len(quote)}."
+            + _where(body, quote)
+        }
     found = body[start:end]
     if found != quote:
-        hint = locate(body, quote)
-        where = f" The quote occurs at {hint[0]}:{hint[1]}." if hint else " The quote does not occur in the body."
-        return {"quote": f"body[{start}:{end}] is {found[:80]!r}, not the quote.{where}"}
+        return {"quote": f"body[{start}:{end}] is {found[:80]!r}, not the quote." + _where(body, quote)}
     return {}
+
+
+def _where(body: str, quote: str) -> str:
+    span = locate(body, quote)
+    if span is not None:
+        again = locate(body, quote, 2)
+        more = f" (and again at {again[0]}:{again[1]})" if again else ""
+        return f" The quote occurs at {span[0]}:{span[1]}{more}."
+    miss = near_miss(body, quote)
+    if miss is None:
+        return " The quote does not occur in the body, even ignoring quote marks, dashes, spacing, case and accents."
+    (near_start, near_end), differences = miss
+    named = differences[0] if len(differences) == 1 else f"{', '.join(differences[:-1])} and {differences[-1]}"
+    return (
+        f" The body has it at {near_start}:{near_end} with different {named}: "
+        f"send the quote as the body has it, {body[near_start:near_end][:200]!r}."
+    )
+
+
+# What a near miss may differ in, each a fold of one character into its plain form.
+QUOTE_MARKS = dict.fromkeys("‘’‚‛′`´", "'") | dict.fromkeys("“”„‟″«»", '"')
+DASHES = dict.fromkeys("‐‑‒–—―−﹘﹣－", "-")
+
+
+def _fold_char(char: str, kinds: frozenset) -> str:
+    if "quote marks" in kinds:
+        char = QUOTE_MARKS.get(char, char)
+    if "dashes" in kinds:
+        char = DASHES.get(char, char)
+    if "accents" in kinds:
+        char = "".join(c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c))
+    if "case" in kinds:
+        char = char.casefold()
+    return char
+
+
+KINDS = ("quote marks", "dashes", "spacing", "case", "accents")
+
+
+def _folded(text: str, kinds: frozenset) -> tuple[str, list[int]]:
+    """`text` folded, and for each folded character the index of the original it came from."""
+    out, origin = [], []
+    for index, char in enumerate(text):
+        if "spacing" in kinds and char.isspace():
+            if out and out[-1] == " ":
+                continue
+            out.append(" ")
+            origin.append(index)
+            continue
+        for piece in _fold_char(char, kinds):
+            out.append(piece)
+            origin.append(index)
+    return "".join(out), origin
+
+
+def near_miss(body: str, quote: str) -> tuple[tuple[int, int], list[str]] | None:
+    """Where the body holds the quote but for quote marks, dashes, spacing,
+    case or accents, and which of these differ; None if it does not."""
+    every = frozenset(KINDS)
+    folded_body, origin = _folded(body, every)
+    folded_quote = _folded(quote.strip() if quote.strip() else quote, every)[0]
+    at = folded_body.find(folded_quote)
+    if at < 0 or not folded_quote:
+        return None
+    start, end = origin[at], origin[at + len(folded_quote) - 1] + 1
+    found = body[start:end]
+    differences = [kind for kind in KINDS if _folded(found, every - {kind})[0] != _folded(quote, every - {kind})[0]]
+    return (start, end), differences or ["spacing"]
 
 
 def validate_evidence(body: str, quote: str, start, end) -> None:
