@@ -322,10 +322,14 @@ class NDJSONRenderer(ExportRenderer):
     format = "ndjson"
     charset = "utf-8"
 
-    @staticmethod
-    def line(record) -> str:
+    # Line breaks to readers that split on more than "\n" (Python's str.splitlines, JavaScript's
+    # line terminators) that json.dumps leaves raw: written as \u escapes, which decode to the same text.
+    LINE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+    @classmethod
+    def line(cls, record) -> str:
         # json.dumps escapes every control character, a newline in a text included: one record, one line.
-        return json.dumps(record, cls=JSONEncoder, ensure_ascii=False) + "\n"
+        return json.dumps(record, cls=JSONEncoder, ensure_ascii=False).translate(cls.LINE_BREAKS) + "\n"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         records = data if isinstance(data, list) else [data]
