@@ -83,7 +83,7 @@ def test_retry_after_and_downloads_are_declared_headers(api, sample):
     assert "ETag" not in declared(schema, "/api/v1/figures/compare/", "get", 200).get("headers", {})
 
 
-@pytest.mark.parametrize("export", ["csv", "jsonld"])
+@pytest.mark.parametrize("export", ["csv", "ndjson", "jsonld"])
 @pytest.mark.parametrize("params", [{"facets": "nothing"}, {"facet_size": "0"}])
 def test_an_export_refuses_the_list_parameters_the_list_refuses(api, sample, export, params):
     response = api.get("/api/v1/articles/", {"format": export, **params})

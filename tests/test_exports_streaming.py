@@ -37,7 +37,7 @@ def csv_export(client, path="/api/v1/articles/", **params):
 
 
 def test_a_list_export_is_streamed_with_no_content_length(api, sample):
-    for fmt in ("csv", "jsonld"):
+    for fmt in ("csv", "ndjson", "jsonld"):
         response = api.get("/api/v1/articles/", {"format": fmt})
         assert response.streaming
         # No length: the server sends it chunked, and a cut connection lacks the last chunk.
@@ -47,7 +47,7 @@ def test_a_list_export_is_streamed_with_no_content_length(api, sample):
 def test_an_export_is_one_piece_per_chunk_not_one_per_row(api, volume, monkeypatch):
     monkeypatch.setattr(exports, "CHUNK", 10)
     rows = Article.objects.count()
-    for fmt in ("csv", "jsonld"):
+    for fmt in ("csv", "ndjson", "jsonld"):
         pieces, _ = consume(api.get("/api/v1/articles/", {"format": fmt}))
         # The header (or the JSON-LD opening), a piece per chunk, and for JSON-LD the closing.
         assert len(pieces) <= 2 + math.ceil(rows / 10)
@@ -87,7 +87,7 @@ def queries(client, fmt, **params) -> int:
 TEN = {"published_after": "2025-07-10", "published_before": "2025-12-31"}  # the last 10 of the 200 generated
 
 
-@pytest.mark.parametrize("fmt", ["csv", "jsonld"])
+@pytest.mark.parametrize("fmt", ["csv", "ndjson", "jsonld"])
 def test_queries_are_constant_per_chunk_at_10_and_at_200_rows(api, many, monkeypatch, fmt):
     assert Article.objects.filter(published__range=("2025-07-10", "2025-12-31")).count() == 10
     assert queries(api, fmt, **TEN) == queries(api, fmt)  # one chunk each
@@ -114,7 +114,7 @@ def peak_bytes(client, fmt, **params) -> int:
         gc.enable()
 
 
-@pytest.mark.parametrize("fmt", ["csv", "jsonld"])
+@pytest.mark.parametrize("fmt", ["csv", "ndjson", "jsonld"])
 def test_memory_does_not_grow_with_the_rows(api, many, monkeypatch, fmt):
     """Peak memory while streaming 100 rows and 200, 10 to a chunk: each chunk's records and
     rows are freed as the next one comes (the records' cycles broken, not left to the collector)."""

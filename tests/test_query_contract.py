@@ -103,7 +103,8 @@ def test_enums(schema, resource, name, values):
 
 def test_facets_and_exports_in_the_responses(schema):
     listing = schema["paths"]["/api/v1/articles/"]["get"]["responses"]
-    assert set(listing["200"]["content"]) == {"application/json", "text/csv", "application/ld+json"}
+    exports = {"text/csv", "application/x-ndjson", "application/ld+json"}
+    assert set(listing["200"]["content"]) == {"application/json", *exports}
     assert listing["200"]["content"]["text/csv"]["schema"]["type"] == "string"
     assert set(listing["400"]["content"]) == {"application/json"}
     page = schema["components"]["schemas"]["PaginatedArticleList"]

@@ -11,7 +11,7 @@ from rest_framework.utils import model_meta
 
 from . import conditional, facet_parameter, shaping
 from .change_reason import change_reason
-from .exports import CSVRenderer, ExportRenderer, FormatNegotiation
+from .exports import CSVRenderer, ExportRenderer, FormatNegotiation, NDJSONRenderer
 from .fields import STRICT_FIELD_MAPPING, ChoiceValueField
 from .history import HistoryMixin
 from .parsers import StrictJSONParser
@@ -128,13 +128,13 @@ class CorpusViewSet(HistoryMixin, viewsets.ModelViewSet):
     A subclass names `queryset`, `serializer_class` and `filterset_class`;
     `detail_serializer_class` adds what only a single record shows. Lists
     count `facets=` declared by the filterset; reads also export (`format=csv`,
-    and any other export renderer a subclass adds to `renderer_classes`).
+    `format=ndjson`, and any other export renderer a subclass adds to `renderer_classes`).
     """
 
     detail_serializer_class = None
     parser_classes = [StrictJSONParser]
     # JSON, the browsable API where settings turn it on (DEBUG), then the exports.
-    renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, CSVRenderer]
+    renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, CSVRenderer, NDJSONRenderer]
     content_negotiation_class = FormatNegotiation
 
     def get_renderers(self):
@@ -222,7 +222,9 @@ class CorpusViewSet(HistoryMixin, viewsets.ModelViewSet):
             if self.request is None or self.request.method not in permissions.SAFE_METHODS:
                 chosen[serializer_class] = list(available)
             else:
-                chosen[serializer_class] = shaping.selected_fields(available, self.request, self.shaping_names())
+                chosen[serializer_class] = shaping.selected_fields(
+                    available, self.request, self.shaping_names(), getattr(serializer_class, "only_when_named", ())
+                )
         return chosen[serializer_class]
 
     def get_serializer_context(self):

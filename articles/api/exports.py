@@ -1,4 +1,5 @@
-"""Exports: `format=csv` on every list and detail, `format=jsonld` on articles.
+"""Exports: `format=csv` and `format=ndjson` on every list and detail,
+`format=jsonld` on articles.
 
 A list export is the whole filtered set in the list's order, not one page,
 streamed in chunks so memory stays flat however many rows there are. Errors
@@ -311,6 +312,37 @@ class CSVRenderer(ExportRenderer):
                 yield "".join(writer.writerow([readable(row.get(name)) for name in header]) for row in rows)
 
         return self.response(view, lines(), "csv")
+
+
+class NDJSONRenderer(ExportRenderer):
+    """Newline-delimited JSON: one result per line, with the keys of the JSON
+    list's results (fields/omit honoured) and every value as stored."""
+
+    media_type = "application/x-ndjson"
+    format = "ndjson"
+    charset = "utf-8"
+
+    # Line breaks to readers that split on more than "\n" (Python's str.splitlines, JavaScript's
+    # line terminators) that json.dumps leaves raw: written as \u escapes, which decode to the same text.
+    LINE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+    @classmethod
+    def line(cls, record) -> str:
+        # json.dumps escapes every control character, a newline in a text included: one record, one line.
+        return json.dumps(record, cls=JSONEncoder, ensure_ascii=False).translate(cls.LINE_BREAKS) + "\n"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        records = data if isinstance(data, list) else [data]
+        return "".join(self.line(record) for record in records).encode(self.charset)
+
+    def stream_records(self, view, queryset):
+        serializer = view.get_serializer_class()(many=True, context=export_context(view))  # one, as for CSV
+
+        def lines():
+            for chunk in chunks(queryset):
+                yield "".join(self.line(record) for record in serializer.to_representation(chunk))
+
+        return self.response(view, lines(), "ndjson")
 
 
 class JSONLDRenderer(ExportRenderer):

@@ -107,8 +107,9 @@ def description(prefix: str, resource: Resource, action: str) -> str | None:
     texts = {
         "list": f"{resource.description}\n\nA page of {resource.plural}, filtered by the parameters below (repeat "
         "one for OR; different ones combine with AND), with `fields`/`omit` to choose the keys and `facets` to "
-        "count values over the whole filtered set. Page by `page` or, at any depth, by `cursor`. `format=csv` "
-        "(and, for articles, `format=jsonld`) downloads the whole filtered set instead of a page.\n\n"
+        "count values over the whole filtered set. Page by `page` or, at any depth, by `cursor`. `format=csv`, "
+        "`format=ndjson` (one JSON object per line) and, for articles, `format=jsonld` download the whole "
+        "filtered set instead of a page.\n\n"
         f"Example: `GET /api/v1/{prefix}/?{resource.example_query}`",
         "create": f"{resource.description}\n\n{WRITE_NOTE} The answer is the new record.\n\n"
         f"Example: `POST /api/v1/{prefix}/`",

@@ -19,6 +19,12 @@ EXPORT_SCHEMAS = {
         "description": "CSV with a header row; related records by name, several joined by “; ”. "
         "A list exports its whole filtered set in order, not one page.",
     },
+    "application/x-ndjson": {
+        "type": "string",
+        "description": "Newline-delimited JSON: one JSON object per line, with the keys of the JSON answer's "
+        "results (`fields`/`omit` honoured; an article's `body` with `fields=…,body`). A list exports its whole "
+        "filtered set in order, not one page.",
+    },
     "application/ld+json": {
         "type": "object",
         "description": "schema.org JSON-LD: a NewsArticle, or for a list "
@@ -39,7 +45,7 @@ RETRY_AFTER = {
     "schema": {"type": "integer", "minimum": 1},
 }
 DOWNLOAD = {
-    "description": "On an export (`format=csv` or `format=jsonld`): `attachment` with a file name.",
+    "description": "On an export (`format=csv`, `format=ndjson` or `format=jsonld`): `attachment` with a file name.",
     "schema": {"type": "string"},
 }
 
@@ -83,6 +89,13 @@ class CorpusAutoSchema(AutoSchema):
         if self._pages_an_envelope():
             return self._get_paginator().get_schema_operation_parameters(self.view)
         return super()._get_pagination_parameters()
+
+    def _get_serializer(self):
+        serializer = super()._get_serializer()
+        if isinstance(serializer, ShapedSerializer):
+            # Every key `fields=` can choose, those a list shows only when named (an article's body) included.
+            serializer.context["shape_fields"] = False
+        return serializer
 
     def _pages_an_envelope(self) -> bool:
         """An action other than the list whose answer is a page (compare)."""

@@ -75,6 +75,9 @@ def article_field(**kwargs):
 
 EVIDENCE_FIELDS = ["quote", "start", "end"]
 
+# How a list's long texts are described: shown only when asked for.
+LONG_TEXT = "In a list, only when `fields=` names it (e.g. `fields=id,body`)."
+
 
 # Mentions as they appear inside an article, a person or an event.
 
@@ -175,14 +178,27 @@ class ArticleSerializer(CorpusSerializer):
             "word_count",
             "source_document",
             "snippet",
+            "body",
+            "caption",
         ]
         read_only_fields = ["word_count"]
+        extra_kwargs = {
+            "body": {"help_text": f"{LONG_TEXT} {Article._meta.get_field('body').help_text}"},
+            "caption": {"help_text": f"{LONG_TEXT} {Article._meta.get_field('caption').help_text}"},
+        }
+
+    # A list leaves its long texts out (and in the database) unless `fields=` names them.
+    only_when_named = ("body", "caption")
 
     @classmethod
     def load(cls, queryset, names, request):
-        # A list shows no text beyond title and summary; the snippet of a search needs the body.
+        # A list shows no text beyond title and summary unless asked; the snippet of a search needs the body.
         searching = "snippet" in names and request is not None and bool(request.query_params.get("search"))
-        columns = ["source_text", "search_text"] if searching else ["body", "source_text", "search_text"]
+        columns = ["source_text", "search_text"]
+        if "body" not in names and not searching:
+            columns.append("body")
+        if "caption" not in names:
+            columns.append("caption")
         return cls.unload(super().load(queryset, names, request), request, columns)
 
     @extend_schema_field(BriefPersonSerializer(many=True))
@@ -235,9 +251,11 @@ class ArticleDetailSerializer(ArticleSerializer):
         "syndicated_copies": lambda qs: qs.prefetch_related("syndicated_copies"),
     }
 
+    only_when_named = ()
+
     class Meta(ArticleSerializer.Meta):
         fields = [
-            *(name for name in ArticleSerializer.Meta.fields if name != "snippet"),
+            *(name for name in ArticleSerializer.Meta.fields if name not in ("snippet", "body", "caption")),
             "body",
             "caption",
             "source_text",
@@ -246,6 +264,7 @@ class ArticleDetailSerializer(ArticleSerializer):
             "figures",
             "syndicated_copies",
         ]
+        extra_kwargs = {}
 
     def validate(self, attrs):
         attrs = super().validate(attrs)

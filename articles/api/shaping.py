@@ -27,11 +27,13 @@ def requested_names(request, parameter: str, choices, accepted=None, kind: str =
     return names
 
 
-def selected_fields(available, request, known=None) -> list[str]:
+def selected_fields(available, request, known=None, only_when_named=()) -> list[str]:
     """The names of `available` that the request's fields/omit keep, in order.
 
     `known`: more names to accept without error, for a response with two
-    shapes (a name of the other shape simply selects nothing)."""
+    shapes (a name of the other shape simply selects nothing).
+    `only_when_named`: names kept only when `fields=` names them (long texts
+    a list leaves out by default)."""
     available = list(available)
     accepted = set(available) | set(known or ())
     chosen, errors = {}, {}
@@ -43,7 +45,11 @@ def selected_fields(available, request, known=None) -> list[str]:
     if errors:
         raise ValidationError(errors)
     wanted, omitted = chosen["fields"], chosen["omit"]
-    return [name for name in available if (not wanted or name in wanted) and name not in omitted]
+    return [
+        name
+        for name in available
+        if (name in wanted or (not wanted and name not in only_when_named)) and name not in omitted
+    ]
 
 
 class ShapedSerializer(serializers.Serializer):
@@ -53,6 +59,8 @@ class ShapedSerializer(serializers.Serializer):
 
     # Field name -> what the queryset must fetch for it.
     query_needs: dict = {}
+    # Fields a result carries only when `fields=` names them (see selected_fields).
+    only_when_named: tuple = ()
 
     @classmethod
     def load(cls, queryset, names, request):
@@ -81,7 +89,8 @@ class ShapedSerializer(serializers.Serializer):
         names = self.context.get("field_names")
         if names is None:  # outside a viewset, which checks the parameters once per request
             view = self.context.get("view")
-            names = selected_fields(fields, request, view.shaping_names() if view is not None else None)
+            known = view.shaping_names() if view is not None else None
+            names = selected_fields(fields, request, known, self.only_when_named)
         keep = set(names)
         return {name: field for name, field in fields.items() if name in keep}
 
