@@ -67,10 +67,15 @@ class EventMentionInline(EvidenceInline):
     fields = ["event", "quote", "start", "end"]
 
 
-class FigureInline(EvidenceInline):
+class FigureInline(admin.StackedInline):
+    """Stacked, a figure to a box: its ten fields in a table row were 2,800 px wide,
+    the quote and offsets (and their errors) off the screen of a laptop."""
+
     model = Figure
+    extra = 0
+    show_change_link = True
     autocomplete_fields = ["event", "person"]
-    fields = ["label", "value", "value_max", "qualifier", "unit", "metric", "as_of", "quote", "start", "end"]
+    fields = [("label", "metric"), ("value", "value_max", "qualifier", "unit", "as_of"), "quote", ("start", "end")]
 
 
 @admin.register(Outlet)

@@ -82,7 +82,7 @@ def test_article_page_fits_a_1280_window_with_every_inline_row_on_screen(editor_
     page.fill("#figures-0 input[name=figures-0-start]", "1")
     page.click("input[name=_continue]")
     errors = page.locator("#figures-group .errorlist")
-    expect(errors.first).to_contain_text("not the quote")
+    expect(errors.first).to_contain_text("characters long but the quote is")
     screenshot(page, "article-1280-error")
     check()
     assert boxes_outside(page, "#figures-group .errorlist", 1280) == []
