@@ -6,7 +6,7 @@ import os
 import pytest
 from playwright.sync_api import expect
 
-from articles.models import Person
+from articles.models import Event, Person
 
 from .test_admin_flows import api_json, editor_page  # noqa: F401 (a fixture)
 
@@ -61,6 +61,8 @@ def test_article_page_fits_a_1280_window_with_every_inline_row_on_screen(editor_
     page = editor_page
     page.set_viewport_size({"width": 1280, "height": 900})
     article = sample.articles["granma"]
+    long_name = ("Meeting of the delegations of Venezuela and Cuba in Havana on oil, debt and doctors " * 4)[:300]
+    Event.objects.filter(pk=sample.events["meeting"].pk).update(name=long_name)  # the longest an event's name may be
     page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
     for group in ("#person_mentions-group", "#event_mentions-group", "#figures-group"):
         page.click(f"{group} .add-row a")  # an empty row too, as an editor adding one sees it
@@ -80,12 +82,14 @@ def test_article_page_fits_a_1280_window_with_every_inline_row_on_screen(editor_
     check()
     # A wrong offset: the row's error is on screen as well.
     page.fill("#figures-0 input[name=figures-0-start]", "1")
+    page.fill("#person_mentions-1 input[name=person_mentions-1-end]", "70")
     page.click("input[name=_continue]")
     errors = page.locator("#figures-group .errorlist")
     expect(errors.first).to_contain_text("characters long but the quote is")
     screenshot(page, "article-1280-error")
+    expect(page.locator("#person_mentions-group .errorlist").first).to_contain_text("characters long")
     check()
-    assert boxes_outside(page, "#figures-group .errorlist", 1280) == []
+    assert boxes_outside(page, ".inline-group .errorlist", 1280) == []
 
 
 def background(locator):
@@ -110,4 +114,5 @@ def test_evidence_is_coloured_by_kind_under_a_legend(editor_page, live_server, s
     assert len(set(colours.values())) == len(KINDS)
     for kind in KINDS:
         assert background(body.locator(f"mark.ev-{kind}").first) == colours[kind]
-    screenshot(page, "article-evidence")
+    if SCREENSHOTS:
+        page.locator(".form-row.field-evidence").screenshot(path=os.path.join(SCREENSHOTS, "evidence.png"))
