@@ -3,23 +3,37 @@ article page with its mentions and figures inline beside the source text, and
 every record's change history (who, when, why, what) under "History"."""
 
 from django.contrib import admin, messages
+from django.db import models
 from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import text
 from .evidence import segments
+from .forms import LineListField
 from .merging import MERGE_PERMISSIONS, may_merge, merge_people
 from .models import Article, Event, EventMention, Figure, Outlet, Person, PersonFormerSlug, PersonMention
 
 admin.site.site_header = "Corpus API curation"
 admin.site.site_title = "Corpus API"
 admin.site.index_title = "Curate outlets, articles, people, events and figures"
+ALIAS_MAX_LENGTH = 200  # as the API's PersonSerializer allows
 
 
 class CorpusAdmin(SimpleHistoryAdmin):
     # Large lists show "N results" for the filter only, never COUNT(*) of the whole table.
     show_full_result_count = False
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.JSONField) and db_field.name == "aliases":
+            # A JSON list of names, edited one per line rather than as typed JSON.
+            return LineListField(
+                required=not db_field.blank,
+                label=db_field.verbose_name.capitalize(),
+                help_text=f"{db_field.help_text} One per line.",
+                item_max_length=ALIAS_MAX_LENGTH,
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 class FoldedSearchMixin:
@@ -53,10 +67,15 @@ class EventMentionInline(EvidenceInline):
     fields = ["event", "quote", "start", "end"]
 
 
-class FigureInline(EvidenceInline):
+class FigureInline(admin.StackedInline):
+    """Stacked, a figure to a box: its ten fields in a table row were 2,800 px wide,
+    the quote and offsets (and their errors) off the screen of a laptop."""
+
     model = Figure
+    extra = 0
+    show_change_link = True
     autocomplete_fields = ["event", "person"]
-    fields = ["label", "value", "value_max", "qualifier", "unit", "metric", "as_of", "quote", "start", "end"]
+    fields = [("label", "metric"), ("value", "value_max", "qualifier", "unit", "as_of"), "quote", ("start", "end")]
 
 
 @admin.register(Outlet)
@@ -65,6 +84,38 @@ class OutletAdmin(FoldedSearchMixin, CorpusAdmin):
     list_filter = ["kind", "country"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+EVIDENCE_KINDS = {
+    "author": "a person's byline (author)",
+    "quoted": "a person quoted",
+    "mentioned": "a person mentioned",
+    "event": "an event",
+    "figure": "a figure",
+}
+EVIDENCE_LEGEND = format_html(
+    '<ul class="evidence-legend" aria-label="Highlight colours">{}</ul>',
+    format_html_join(
+        "", '<li><mark class="ev-{}" title="{}">{}</mark></li>', ((k, v, k) for k, v in EVIDENCE_KINDS.items())
+    ),
+)
+
+
+def evidence_mark(piece: str, labels) -> str:
+    """A piece of the body, marked when evidence covers it.
+
+    The class is the kind of the innermost (shortest) span covering the piece,
+    so a figure inside a quote shows as a figure and the rest of the quote as
+    a quote; where spans of more than one record overlap the mark also gets
+    `ev-overlap` (an outline). The title names every record covering it.
+    """
+    if not labels:
+        return piece
+    innermost = sorted(labels, key=lambda label: label[0])
+    classes = [f"ev-{innermost[0][1]}", *(["ev-overlap"] if len(labels) > 1 else [])]
+    return format_html(
+        '<mark class="{}" title="{}">{}</mark>', " ".join(classes), "; ".join(label[2] for label in innermost), piece
+    )
 
 
 @admin.register(Article)
@@ -94,21 +145,21 @@ class ArticleAdmin(FoldedSearchMixin, CorpusAdmin):
             return "—"
         spans = [
             *(
-                (m.start, m.end, f"person {m.person.name} ({m.role})")
+                (m.start, m.end, (m.role, f"person {m.person.name} ({m.role})"))
                 for m in article.person_mentions.select_related("person")
             ),
-            *((m.start, m.end, f"event {m.event.name}") for m in article.event_mentions.select_related("event")),
-            *((f.start, f.end, f"figure {f.label}") for f in article.figures.all()),
-        ]
-        pieces = format_html_join(
-            "",
-            "{}",
-            (
-                (format_html('<mark title="{}">{}</mark>', "; ".join(labels), piece) if labels else piece,)
-                for piece, labels in segments(article.body, spans)
+            *(
+                (m.start, m.end, ("event", f"event {m.event.name}"))
+                for m in article.event_mentions.select_related("event")
             ),
+            *((f.start, f.end, ("figure", f"figure {f.label}")) for f in article.figures.all()),
+        ]
+        # Each label carries its span's length, so a piece inside several spans takes the innermost one's colour.
+        spans = [(start, end, (end - start, *label)) for start, end, label in spans]
+        pieces = format_html_join(
+            "", "{}", ((evidence_mark(piece, labels),) for piece, labels in segments(article.body, spans))
         )
-        return format_html('<div class="evidence-body">{}</div>', pieces)
+        return format_html('{}<div class="evidence-body">{}</div>', EVIDENCE_LEGEND, pieces)
 
 
 class PersonFormerSlugInline(admin.TabularInline):

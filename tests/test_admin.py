@@ -3,7 +3,9 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
+from django.core.exceptions import ValidationError
 
+from articles.forms import LineListField
 from articles.models import Article, Event, EventMention, Figure, Outlet, Person, PersonMention
 from articles.permissions import ensure_editors_group
 
@@ -192,3 +194,62 @@ def test_one_of_change_or_delete_alone_cannot_merge(client, sample, only):
 def test_with_every_merge_permission_the_merge_is_offered(client, sample):
     staff = staff_with(client, [*MERGE_CODENAMES, "view_person"])
     assert b'value="merge"' in staff.get("/admin/articles/person/").content
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("Marisol Pena", ["Marisol Pena"]),
+        ("  Hugo Chavez \r\n\r\nChávez\nHugo Chavez\n", ["Hugo Chavez", "Chávez"]),
+        ("", []),
+        ("\n \n", []),
+    ],
+)
+def test_aliases_are_typed_one_per_line(typed, stored):
+    assert LineListField(required=False).clean(typed) == stored
+
+
+def test_a_too_long_alias_is_refused_at_the_field():
+    field = LineListField(required=False, item_max_length=5)
+    with pytest.raises(ValidationError, match="at most 5 characters"):
+        field.clean("short\ntoo long")
+
+
+def person_form(person, aliases):
+    return {
+        "name": person.name,
+        "slug": person.slug,
+        "aliases": aliases,
+        "description": person.description,
+        "former_slugs-TOTAL_FORMS": "0",
+        "former_slugs-INITIAL_FORMS": "0",
+        "former_slugs-MIN_NUM_FORMS": "0",
+        "former_slugs-MAX_NUM_FORMS": "1000",
+    }
+
+
+def test_person_page_shows_aliases_one_per_line_and_saves_the_lines_as_a_list(admin_client_editor, sample):
+    person = sample.people["chavez"]
+    person.aliases = ["Chavez", "Hugo Chavez"]
+    person.save()
+    url = f"/admin/articles/person/{person.pk}/change/"
+    page = admin_client_editor.get(url).content.decode()
+    assert '<textarea name="aliases"' in page
+    assert ">\nChavez\nHugo Chavez</textarea>" in page
+    response = admin_client_editor.post(url, person_form(person, "Chavez\r\n\r\nChávez Frías\r\n"))
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.aliases == ["Chavez", "Chávez Frías"]
+
+
+def test_evidence_marks_each_kind_and_overlaps_take_the_innermost_colour(admin_client_editor, sample):
+    article = sample.articles["granma"]
+    EventMention.objects.create(article=article, event=sample.events["landing"], **span(article, "Hugo Chávez landed"))
+    html = admin_client_editor.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
+    legend = html.index('class="evidence-legend"')
+    assert legend < html.index('class="evidence-body"')
+    for kind in ("author", "quoted", "mentioned", "event", "figure"):
+        assert f'<mark class="ev-{kind}"' in html[legend:]
+    # "Hugo Chávez" is a mention inside the event's span: the mention's colour, outlined; the rest is the event's.
+    assert '<mark class="ev-mentioned ev-overlap" title="person Hugo Chávez (mentioned); event Landing' in html
+    assert '<mark class="ev-event" title="event Landing at Machurucuto"> landed</mark>' in html
