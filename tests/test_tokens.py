@@ -182,3 +182,24 @@ def test_the_admin_makes_a_token_and_shows_its_key_once(admin_client, editor, sa
     token = APIToken.objects.get(name="from the admin")
     page = admin_client.get(f"/admin/accounts/apitoken/{token.pk}/change/").content.decode()
     assert key.split(".", 1)[1] not in page and token.digest not in page
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"name": "x", "write_enabled": 0}, "write_enabled"),
+        ({"name": "x", "expires": "2000-01-01T00:00:00Z"}, "expires"),
+        ({"name": 5}, "name"),
+    ],
+)
+def test_a_token_body_of_the_wrong_type_or_a_past_expiry_is_a_400(editor, sample, body, field):
+    _, key = APIToken.issue(editor, "setup")
+    response = client_with(key).post(TOKENS, body, format="json")
+    assert response.status_code == 400
+    assert field in response.json()
+    assert APIToken.objects.filter(user=editor).count() == 1
+
+
+def test_a_token_read_declares_no_etag_it_does_not_send(editor, api, sample):
+    schema = api.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    assert "ETag" not in schema["paths"]["/api/v1/tokens/{id}/"]["get"]["responses"]["200"].get("headers", {})

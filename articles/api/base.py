@@ -132,6 +132,8 @@ class CorpusViewSet(HistoryMixin, viewsets.ModelViewSet):
     """
 
     detail_serializer_class = None
+    # A detail answers with an ETag and honours If-None-Match and If-Match (the schema says so).
+    conditional_requests = True
     parser_classes = [StrictJSONParser]
     # JSON, the browsable API where settings turn it on (DEBUG), then the exports.
     renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, CSVRenderer, NDJSONRenderer]

@@ -166,7 +166,11 @@ class CorpusAutoSchema(AutoSchema):
         """The headers a client acts on: the ETag of the If-Match protocol,
         Retry-After on 429 and 503, Content-Disposition on an export."""
         headers = {}
-        if status in ("200", "304") and getattr(self.view, "action", None) in ETAG_ACTIONS:
+        if (
+            status in ("200", "304")
+            and getattr(self.view, "conditional_requests", False)
+            and getattr(self.view, "action", None) in ETAG_ACTIONS
+        ):
             headers["ETag"] = ETAG
         if status in ("429", "503"):
             headers["Retry-After"] = RETRY_AFTER
