@@ -12,7 +12,7 @@ PORT ?= 8000
 # Development defaults; production sets these in its environment.
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test lint venv dev-venv serve load load-exports load-logins bench
+.PHONY: run test lint venv dev-venv serve load load-fault load-exports load-logins bench
 
 # The runtime set (requirements.txt) for run/serve/load/bench, the dev set (requirements-dev.txt: the
 # runtime set plus the test and lint tools) for test and lint; each reinstalled when its file changes.
@@ -50,7 +50,11 @@ serve: venv
 	PORT=$(PORT) exec $(BIN)/gunicorn -c gunicorn.conf.py corpus_api.wsgi
 
 # The harness sets its own production-like environment for the server it starts.
+# The fault test, then exports under load (each also has its own target).
 load: dev-venv
+	$(BIN)/python -m loadtest.run
+	$(BIN)/python -m loadtest.export_load
+load-fault: dev-venv
 	$(BIN)/python -m loadtest.run
 load-exports: dev-venv
 	$(BIN)/python -m loadtest.export_load
