@@ -1,7 +1,8 @@
 # make run   - serve the API with the corpus loaded (SQLite unless DATABASE_URL is set)
 # make test  - ruff and the whole test suite
 # make serve - production: migrate, collectstatic, gunicorn (needs DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL)
-# make load  - load and fault test against gunicorn on the local PostgreSQL (restarts PostgreSQL; see loadtest/)
+# make load  - load and fault test against gunicorn on the local PostgreSQL (restarts PostgreSQL), then load-exports
+# make load-fault - the load and fault test alone (see loadtest/)
 # make load-exports - readers' latency with and without 5 clients exporting, every export checked whole (loadtest/)
 # make load-logins - readers' latency during a flood of wrong admin passwords, with and without the lockout
 # make bench - the benchmark at 10 k, 100 k and 1 M articles on SQLite and PostgreSQL -> benchmark/results/RESULTS.md
