@@ -196,6 +196,10 @@ class CorpusFilterSet(filters.FilterSet):
             if isinstance(filter_, TYPED_FILTERS) and self.data.get(name) == "":
                 self.form.add_error(name, "Give a value, or leave the parameter out.")
                 valid = False
+        ordering = self.data.get("ordering")
+        if ordering and "" in ordering.split(","):
+            self.form.add_error("ordering", "A name is missing between commas: give names separated by single commas.")
+            valid = False
         return valid
 
     def filter_search(self, queryset, name, value):

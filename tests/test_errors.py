@@ -348,3 +348,12 @@ def test_outside_the_api_a_refused_request_is_still_djangos_page(client, sample,
     response = client.get("/admin/login/?" + "&".join(f"a{n}=1" for n in range(20)))
     assert response.status_code == 400
     assert response["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.parametrize("ordering", [",,,", "title,,id", ",title", "title,"])
+@pytest.mark.parametrize("export", [None, "csv"])
+def test_an_ordering_with_an_empty_name_is_a_400_naming_it(api, sample, ordering, export):
+    params = {"ordering": ordering, **({"format": export} if export else {})}
+    response = api.get("/api/v1/articles/", params)
+    assert response.status_code == 400
+    assert "missing between commas" in response.json()["ordering"][0]

@@ -157,10 +157,28 @@ class CorpusAutoSchema(AutoSchema):
         for media_type, content in response.get("content", {}).items():
             if media_type in EXPORT_SCHEMAS:
                 content["schema"] = EXPORT_SCHEMAS[media_type]
+        if str(status_code) == "201" and self._creates_in_bulk():
+            for content in response.get("content", {}).values():
+                content["schema"] = self._one_or_many(content["schema"])
         headers = self._response_headers(str(status_code), response)
         if headers:
             response["headers"] = headers
         return response
+
+    def _get_request_for_media_type(self, serializer, direction="request"):
+        schema, required = super()._get_request_for_media_type(serializer, direction)
+        if self._creates_in_bulk():
+            schema = self._one_or_many(schema)
+        return schema, required
+
+    def _creates_in_bulk(self) -> bool:
+        """A create that also takes a list of records (articles.api.base.BulkCreate)."""
+        return (
+            self.method == "POST" and getattr(self.view, "action", None) == "create" and hasattr(self.view, "bulk_max")
+        )
+
+    def _one_or_many(self, schema: dict) -> dict:
+        return {"oneOf": [schema, {"type": "array", "items": schema, "minItems": 1, "maxItems": self.view.bulk_max}]}
 
     def _response_headers(self, status: str, response: dict) -> dict:
         """The headers a client acts on: the ETag of the If-Match protocol,

@@ -14,7 +14,7 @@ from ..filtersets import (
 )
 from ..models import Article, Event, EventMention, Figure, Outlet, Person, PersonFormerSlug, PersonMention
 from . import serializers
-from .base import CorpusViewSet, count_of
+from .base import BulkCreate, CorpusViewSet, count_of
 from .error_statuses import error_responses
 from .exports import JSONLDRenderer
 from .jsonld import NewsArticleJsonLd
@@ -69,7 +69,7 @@ class EventViewSet(CorpusViewSet):
     lookup_field = "slug"
 
 
-class FigureViewSet(CorpusViewSet):
+class FigureViewSet(BulkCreate, CorpusViewSet):
     queryset = Figure.objects.all()
     serializer_class = serializers.FigureSerializer
     filterset_class = FigureFilterSet
@@ -132,13 +132,13 @@ class FigureViewSet(CorpusViewSet):
         return self.list_response(figures, with_facets=False, metrics=summary.data)
 
 
-class PersonMentionViewSet(CorpusViewSet):
+class PersonMentionViewSet(BulkCreate, CorpusViewSet):
     queryset = PersonMention.objects.all()
     serializer_class = serializers.PersonMentionSerializer
     filterset_class = PersonMentionFilterSet
 
 
-class EventMentionViewSet(CorpusViewSet):
+class EventMentionViewSet(BulkCreate, CorpusViewSet):
     queryset = EventMention.objects.all()
     serializer_class = serializers.EventMentionSerializer
     filterset_class = EventMentionFilterSet
