@@ -1,6 +1,8 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from rest_framework.test import APIClient
 
 from accounts.models import APIToken
@@ -61,3 +63,16 @@ def staff_client(db):
 def _fast_password_hashing(settings):
     # The suite makes many users; the production hasher is slow on purpose.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def keep_the_test_connection():
+    """For tests that call the WSGI application directly, as a server does: at
+    the start and end of each request Django would close the connection that
+    holds the test's transaction (on PostgreSQL; SQLite's in-memory database
+    stays open). Django's test client does the same."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)

@@ -12,7 +12,7 @@ from django.test import override_settings
 from articles.models import Person
 from corpus_api.wsgi import application
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("keep_the_test_connection")]
 
 
 def call(method, path, body: bytes, headers: dict, terminated: bool):

@@ -15,8 +15,7 @@ from collections import Counter
 import pytest
 import schemathesis
 from django.contrib.auth import get_user_model
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections, transaction
+from django.db import transaction
 from hypothesis import HealthCheck, settings
 
 from accounts.models import APIToken
@@ -24,7 +23,7 @@ from articles import dates
 from articles.permissions import ensure_editors_group
 from corpus_api.wsgi import application
 
-pytestmark = [pytest.mark.fuzz, pytest.mark.django_db]
+pytestmark = [pytest.mark.fuzz, pytest.mark.django_db, pytest.mark.usefixtures("keep_the_test_connection")]
 
 SEED = 20260201
 READ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "30"))
@@ -160,19 +159,6 @@ def report(request):
         for role, operations in OPERATIONS.items():
             reporter.write_line(f"schemathesis {role}: {len(operations)} operations, {CASES[role]} cases")
         reporter.write_line(f"schemathesis: {time.monotonic() - started:.0f}s")
-
-
-@pytest.fixture(autouse=True)
-def keep_the_test_connection():
-    """As Django's test client does: the app is called through WSGI here, and
-    at the start and end of each request Django would close the connection
-    that holds the test's transaction (on PostgreSQL; SQLite's in-memory
-    database stays open)."""
-    for signal in (request_started, request_finished):
-        signal.disconnect(close_old_connections)
-    yield
-    for signal in (request_started, request_finished):
-        signal.connect(close_old_connections)
 
 
 @pytest.fixture
