@@ -8,6 +8,11 @@ import sys
 def main():
     """Run administrative tasks."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "corpus_api.settings")
+    # A checkout with no production environment (no secret key) is a development one, so a
+    # newcomer's `manage.py create_editor` works as written. A deployment sets DJANGO_SECRET_KEY,
+    # and then DEBUG stays off unless it says otherwise.
+    if "DJANGO_SECRET_KEY" not in os.environ:
+        os.environ.setdefault("DJANGO_DEBUG", "1")
     try:
         from django.core.management import execute_from_command_line
     except ImportError as exc:

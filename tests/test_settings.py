@@ -453,3 +453,28 @@ def test_requests_are_served_through_the_pool_on_postgresql():
     # Four requests, each taking a connection from the pool, which never opened more than its maximum.
     assert served["requests"] == 4
     assert served["opened"] <= served["max"] == 2
+
+
+def _manage_debug(env: dict) -> subprocess.CompletedProcess:
+    """`manage.py` in a shell holding only `env` of the project's variables: what DEBUG it runs with."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    return subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", "from django.conf import settings; print(settings.DEBUG)"],
+        cwd=Path(__file__).resolve().parent.parent,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_manage_py_in_a_fresh_shell_takes_the_development_settings():
+    result = _manage_debug({})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "True"
+
+
+def test_manage_py_with_a_secret_key_keeps_debug_off():
+    result = _manage_debug({"DJANGO_SECRET_KEY": "x" * 60, "DJANGO_ALLOWED_HOSTS": "api.example.org"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "False"
