@@ -4,6 +4,7 @@ import json
 
 from django.db import connection
 
+from articles.api.pagination import max_page_depth
 from articles.api.urls import router
 from articles.models import Article, Outlet, Person
 
@@ -31,7 +32,8 @@ def facet_urls() -> dict[str, str]:
 
 def tier(get, articles: int) -> dict:
     t = terms()
-    deep = max(1, articles * 9 // 10 // 20)
+    # The deepest page by number (pages past CORPUS_MAX_PAGE_DEPTH rows are a 400 pointing to cursors).
+    deep = max(1, min(articles * 9 // 10, max_page_depth() - 1) // 20)
     pages = {
         "first page": "/api/v1/articles/",
         "deep page": f"/api/v1/articles/?page={deep}",

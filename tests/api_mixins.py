@@ -111,7 +111,7 @@ class ResourceTests:
         assert "ordering" in response.json()
 
     def test_page_past_the_end_is_a_404_and_bad_page_size_a_400(self, api, sample):
-        assert api.get(self.list_url(), {"page": 9999}).status_code == 404
+        assert api.get(self.list_url(), {"page": 500}).status_code == 404  # short of the page depth
         response = api.get(self.list_url(), {"page_size": "lots"})
         assert response.status_code == 400
         assert list(response.json()) == ["page_size"]

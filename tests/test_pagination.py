@@ -75,6 +75,60 @@ def test_page_last_works_while_the_count_is_exact(api, volume):
     assert body["next"] is None and body["results"]
 
 
+# Depth: page numbers stop, and `next` goes on by cursor
+
+DEPTH = 6
+
+
+@override_settings(CORPUS_MAX_PAGE_DEPTH=DEPTH)
+@pytest.mark.parametrize(
+    ("resource", "params"),
+    [
+        ("articles", {}),
+        ("articles", {"ordering": "title"}),
+        ("articles", {"search": "report"}),
+        ("figures", {"ordering": "-value"}),
+        ("person-mentions", {"ordering": "-start"}),
+    ],
+)
+def test_following_next_past_the_depth_switches_to_cursors_and_visits_every_record(api, volume, resource, params):
+    url = f"/api/v1/{resource}/"
+    expected = [r["id"] for r in get(api, url, {**params, "page_size": 100, "fields": "id"})["results"]]
+    assert len(expected) > DEPTH + 2
+    seen, kinds, link = [], [], f"{url}?" + "&".join(f"{k}={v}" for k, v in {**params, "page_size": 2}.items())
+    while link and len(kinds) < 100:
+        page = get(api, link)
+        kinds.append("cursor" if "cursor" in parse_qs(urlparse(link).query) else "page")
+        seen += [r["id"] for r in page["results"]]
+        link = page["next"]
+    assert seen == expected
+    assert kinds[: DEPTH // 2] == ["page"] * (DEPTH // 2) and set(kinds[DEPTH // 2 :]) == {"cursor"}
+
+
+@override_settings(CORPUS_MAX_PAGE_DEPTH=DEPTH)
+def test_the_last_page_before_the_depth_links_next_by_cursor_without_a_page_number(api, volume):
+    body = get(api, "/api/v1/articles/", {"page_size": 2, "page": DEPTH // 2, "outlet": "granma"})
+    query = parse_qs(urlparse(body["next"]).query)
+    assert "page" not in query and query["cursor"] and query["outlet"] == ["granma"] and query["page_size"] == ["2"]
+    assert body["count"] > DEPTH  # the count is still given on the page-number pages
+
+
+@override_settings(CORPUS_MAX_PAGE_DEPTH=DEPTH)
+@pytest.mark.parametrize(("page", "page_size"), [(4, 2), (2, 6), (7, 1)])
+def test_a_page_number_past_the_depth_is_a_400_pointing_to_cursor(api, volume, page, page_size):
+    response = api.get("/api/v1/articles/", {"page": page, "page_size": page_size})
+    assert response.status_code == 400
+    (message,) = response.json()["page"]
+    assert f"first {DEPTH} records" in message and "cursor=" in message
+    assert set(response.json()) == {"page"}
+
+
+@override_settings(CORPUS_MAX_PAGE_DEPTH=DEPTH)
+def test_page_numbers_short_of_the_depth_still_answer(api, volume):
+    assert get(api, "/api/v1/articles/", {"page": 3, "page_size": 2})["results"]
+    assert get(api, "/api/v1/articles/", {"page": 1, "page_size": 6})["results"]
+
+
 # Cursors
 
 WALKS = [

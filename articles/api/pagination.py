@@ -17,8 +17,16 @@ stops at `CORPUS_EXACT_COUNT_LIMIT` (default 10 000) rows: it is a
 Page numbers past the estimate still answer while rows exist (`next` is then
 found by fetching one row more than the page), and an empty page is a 404 as
 before; `page=last` needs the true count, so it is a 400 when the count is an
-estimate. A deep page number still costs an OFFSET over every row before it,
-which is what cursors are for.
+estimate.
+
+**Page numbers stop at a depth.** A page number costs an OFFSET over every row
+before it, so at a million rows page 10 000 takes seconds. Pages by number
+reach `CORPUS_MAX_PAGE_DEPTH` rows (default 10 000, the exact-count limit): a
+page that starts at or past it is a 400 naming `page` that says to page by
+`cursor`. The page whose next page would start past the depth links `next` as
+a cursor positioned after its last record, so a client that follows `next`
+walks the whole list without noticing (as NetBox and Datasette do). Found with
+one more query, on that page only.
 
 **By cursor** (`cursor`): the body is `{next, previous, [facets,] results}`,
 without a count. `cursor=` (empty) starts at the first record and each page
@@ -63,11 +71,16 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 from . import facet_parameter
 
 DEFAULT_EXACT_COUNT_LIMIT = 10_000
+DEFAULT_MAX_PAGE_DEPTH = 10_000
 MAX_PAGE_SIZE = 100
 
 
 def exact_count_limit() -> int:
     return getattr(settings, "CORPUS_EXACT_COUNT_LIMIT", DEFAULT_EXACT_COUNT_LIMIT)
+
+
+def max_page_depth() -> int:
+    return getattr(settings, "CORPUS_MAX_PAGE_DEPTH", DEFAULT_MAX_PAGE_DEPTH)
 
 
 # Counting
@@ -429,8 +442,9 @@ class CorpusPagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
     page_query_description = (
-        "A page number; the page then has `count` and `count_is_exact`. Deep pages cost more the deeper "
-        "they go: walk a large list with `cursor` instead."
+        "A page number; the page then has `count` and `count_is_exact`. Pages by number reach the "
+        "list's first {depth:,} records; a page starting past them is a 400, and the page before that depth "
+        "links `next` as a `cursor`: walk a large list with `cursor`."
     )
     page_size_query_description = f"Results per page; at most {MAX_PAGE_SIZE} (a larger value is clamped)."
     cursor_query_param = KeysetPagination.cursor_query_param
@@ -462,7 +476,40 @@ class CorpusPagination(PageNumberPagination):
             raise ValidationError(
                 {self.page_query_param: ["The count is an estimate, so the last page is unknown; use cursor."]}
             )
+        depth = max_page_depth()
+        if number not in self.last_page_strings and (int(number) - 1) * paginator.per_page >= depth:
+            raise ValidationError(
+                {
+                    self.page_query_param: [
+                        f"Pages by number reach the first {depth:,} records (page {-(-depth // paginator.per_page):,} "
+                        f"at {paginator.per_page} per page); page {int(number):,} starts past them. Page by cursor: "
+                        "follow `next` from an earlier page, or start with cursor= (empty)."
+                    ]
+                }
+            )
         return number
+
+    def get_next_link(self):
+        """Past the depth, the next page by cursor: positioned after this page's last record."""
+        if not self.page.has_next() or self.page.number * self.page.paginator.per_page < max_page_depth():
+            return super().get_next_link()
+        rows = self.page.paginator.object_list
+        if rows._iterable_class is not ModelIterable:
+            return None  # an aggregate is short; its rows never reach the depth
+        keyset = KeysetPagination()
+        try:
+            keyset.ordering = sort_keys(rows)
+        except UnsupportedOrdering:
+            return super().get_next_link()  # which answers why it cannot go deeper
+        keyset.base_url = remove_query_param(self.request.build_absolute_uri(), self.page_query_param)
+        aliases = [f"cursor_key_{i}" for i in range(len(keyset.ordering))]
+        position = (
+            rows.filter(pk=self.page[-1].pk)
+            .annotate(**{alias: key.value() for alias, key in zip(aliases, keyset.ordering, strict=True)})
+            .values_list(*aliases)
+            .get()
+        )
+        return keyset.encode_cursor(Cursor(offset=0, reverse=False, position=position))
 
     def get_paginated_response(self, data, **extra):
         if self.keyset is not None:
@@ -486,6 +533,7 @@ class CorpusPagination(PageNumberPagination):
 
     def get_schema_operation_parameters(self, view):
         page, page_size = super().get_schema_operation_parameters(view)
+        page["description"] = page["description"].format(depth=max_page_depth())
         page_size["schema"]["minimum"] = 1
         page["schema"] = {
             "oneOf": [{"type": "integer", "minimum": 1}, {"type": "string", "enum": list(self.last_page_strings)}]
