@@ -94,8 +94,25 @@ class RelatedFilter(filters.MultipleChoiceFilter):
     def filter(self, qs, value):
         if value is None:
             return qs
-        qs = qs.filter(**{f"{self.field_name}__in": value})
-        return qs.distinct() if self.distinct else qs
+        condition = {f"{self.field_name}__in": value}
+        if not repeats_rows(qs.model, self.field_name):
+            return qs.filter(**condition)
+        # Through a to-many relation a join repeats a record once per related row, and
+        # DISTINCT over every column of a large list costs more than the page: a subquery of ids repeats nothing.
+        return qs.filter(pk__in=qs.model._base_manager.filter(**condition).values("pk"))
+
+
+def repeats_rows(model, path: str) -> bool:
+    """Whether `path` crosses a to-many relation, so a join on it repeats records."""
+    opts = model._meta
+    for part in path.split("__"):
+        field = opts.get_field(part)
+        if field.many_to_many or field.one_to_many:
+            return True
+        if not field.is_relation:
+            return False
+        opts = field.related_model._meta
+    return False
 
 
 def slug_filter(field_name, queryset, **kwargs):
@@ -176,7 +193,9 @@ class CorpusFilterSet(filters.FilterSet):
         max_length=search.MAX_LENGTH,
         label=(
             "Full-text search, ranked by relevance; accent-, case- and punctuation-insensitive. Every word must "
-            'match; words of two letters or more match word starts; "quoted words" match as a phrase.'
+            'match; words of two letters or more match word starts; "quoted words" match as a phrase. When more '
+            f"than {search.rank_window():,} records match, the newest {search.rank_window():,} are ranked and come "
+            "first, and the older follow by id."
         ),
     )
 
@@ -210,7 +229,17 @@ class CorpusFilterSet(filters.FilterSet):
         if self.request is not None:
             # Parsed once: the answer's snippets read this query (see CorpusViewSet.get_serializer_context).
             self.request.search_query = value
-        return search.search(queryset, value)
+        return search.matching(queryset, value)
+
+    def filter_queryset(self, queryset):
+        """The matches are ranked after every other filter, so the ranking window
+        (see articles.search) holds the newest records that pass them all; with
+        `ordering=` they are ordered by it instead."""
+        queryset = super().filter_queryset(queryset)
+        query = self.form.cleaned_data.get("search")
+        if isinstance(query, search.Query) and not self.form.cleaned_data.get("ordering"):
+            queryset = search.ranked(queryset, query)
+        return queryset
 
 
 class OutletFilterSet(CorpusFilterSet):

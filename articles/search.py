@@ -12,19 +12,37 @@
 
 Results are ranked by relevance (bm25 on SQLite, ts_rank_cd on PostgreSQL),
 best first, then by id.
+
+**The ranking window.** Scoring every match of a common word costs a pass over
+every matching record: seconds at a million. So when more than
+`CORPUS_SEARCH_RANK_WINDOW` records match (default 1 000, after every other
+filter), only the newest that many (by id) are scored and come first, best
+first; the older matches follow, by id. Where fewer match, which is most
+searches, the order is exactly the full ranking. Nothing is left out: the
+count, facets, exports and every page still cover every match. The window is
+where the index can seek (the FTS5 rowid, the primary key), so a page inside it
+reads about the window's records and no more: RankedQuerySet fetches a page
+from the window and, when the page runs past it, the rest from the older
+matches. A search with `ordering=` is not ranked at all.
 """
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorExact, SearchVectorField
 from django.db import connections
-from django.db.models import Expression, F, Value
+from django.db.models import Case, Expression, F, FloatField, OrderBy, QuerySet, Value, When
 from django.db.models.expressions import Col
 
 from . import fulltext, text
 
 MAX_LENGTH = 500
 MAX_WORDS = 32
+DEFAULT_RANK_WINDOW = 1000
+
+
+def rank_window() -> int:
+    return getattr(settings, "CORPUS_SEARCH_RANK_WINDOW", DEFAULT_RANK_WINDOW)
 
 
 class NothingToSearch(ValueError):
@@ -102,25 +120,130 @@ class _StoredVector(Expression):
         return Col(pk.alias, target, output_field=target)
 
 
-def _sqlite(queryset, query: Query):
+# Per database: the filter that keeps the matches, their relevance (higher is
+# better), and the lookup on the key the index can seek by, for the window.
+
+
+def _sqlite_match(queryset, query: Query):
     # A join, not a subquery: FTS5 finds and scores the matches in one pass.
-    return queryset.filter(fulltext__search_text__match=query.fts5()).alias(search_rank=-F("fulltext__rank"))
+    return queryset.filter(fulltext__search_text__match=query.fts5())
 
 
-def _postgresql(queryset, query: Query):
-    tsquery = SearchQuery(query.tsquery(), search_type="raw", config=fulltext.CONFIG)
-    vector = _StoredVector()
+def _sqlite_rank(query: Query):
+    return -F("fulltext__rank")
+
+
+def _postgresql_match(queryset, query: Query):
+    return queryset.filter(SearchVectorExact(_StoredVector(), _tsquery(query)))
+
+
+def _postgresql_rank(query: Query):
     # Normalisation 1 divides by 1 + log(length), as bm25 also favours shorter records.
-    rank = SearchRank(vector, tsquery, cover_density=True, normalization=Value(1))
-    return queryset.filter(SearchVectorExact(vector, tsquery)).alias(search_rank=rank)
+    return SearchRank(_StoredVector(), _tsquery(query), cover_density=True, normalization=Value(1))
 
 
-BACKENDS = {"sqlite": _sqlite, "postgresql": _postgresql}
+def _tsquery(query: Query):
+    return SearchQuery(query.tsquery(), search_type="raw", config=fulltext.CONFIG)
+
+
+@dataclass(frozen=True)
+class Backend:
+    match: object
+    rank: object
+    window_key: str  # FTS5 seeks by its rowid (the record's id), PostgreSQL by the primary key
+
+
+BACKENDS = {
+    "sqlite": Backend(_sqlite_match, _sqlite_rank, "fulltext__pk"),
+    "postgresql": Backend(_postgresql_match, _postgresql_rank, "pk"),
+}
+
+
+def _backend(queryset) -> Backend:
+    return BACKENDS[connections[queryset.db].vendor]
+
+
+def matching(queryset, query: Query | str):
+    """The records of `queryset` that match `query`, unranked."""
+    if isinstance(query, str):
+        query = parse(query)
+    return _backend(queryset).match(queryset, query)
+
+
+def ranked(matches, query: Query):
+    """`matches` (already filtered by `matching` and any other filter), best
+    first within the ranking window (see the module docstring)."""
+    backend = _backend(matches)
+    window = rank_window()
+    # The id of the window's oldest record: the window-th newest match, if there are that many.
+    newest = matches.order_by(f"-{backend.window_key}").values_list(backend.window_key, flat=True)
+    start = newest[window - 1 : window].first()
+    rank = backend.rank(query)
+    if start is not None:
+        # On the record's own id: a condition on the FTS5 join would make it an outer join, where MATCH cannot run.
+        rank = Case(When(pk__gte=start, then=rank), default=None, output_field=FloatField())
+    rows = matches.alias(search_rank=rank).order_by(F("search_rank").desc(nulls_last=True), "pk")
+    if start is None:
+        return rows
+    return RankedQuerySet.from_queryset_of(rows, backend.window_key, start)
 
 
 def search(queryset, query: Query | str):
     """The records of `queryset` that match `query`, best first."""
     if isinstance(query, str):
         query = parse(query)
-    backend = BACKENDS[connections[queryset.db].vendor]
-    return backend(queryset, query).order_by("-search_rank", "pk")
+    return ranked(matching(queryset, query), query)
+
+
+class RankedQuerySet(QuerySet):
+    """A ranked search whose window (the records from `window_start` on) comes
+    first: a slice is read from the window and, where it runs past it, from the
+    older matches, each part with a condition the index can seek by, so a page
+    never scores or sorts the matches outside it. The rows and their order are
+    the same as the one query ordered by the window's ranking would give.
+    A queryset ordered otherwise (a count, `ordering=`) slices as any queryset."""
+
+    window_key: str | None = None
+    window_start: int | None = None
+
+    @classmethod
+    def from_queryset_of(cls, queryset, key: str, start: int):
+        # A clone turned into this class keeps everything a queryset carries beside its query
+        # (prefetches, the iterable class of values()).
+        rows = queryset._chain()
+        rows.__class__ = cls
+        rows.window_key, rows.window_start = key, start
+        return rows
+
+    def _clone(self):
+        clone = super()._clone()
+        clone.window_key, clone.window_start = self.window_key, self.window_start
+        return clone
+
+    def _walk(self) -> str | None:
+        """'forward' when ordered by the ranking (the window first), 'backward'
+        when by its reverse (a cursor going back), else None."""
+        order = self.query.order_by
+        first = order[0] if order else None
+        if isinstance(first, OrderBy) and isinstance(first.expression, F) and first.expression.name == "search_rank":
+            return "backward" if not first.descending else "forward"
+        return None
+
+    def __getitem__(self, k):
+        walk = self._walk() if self.window_start is not None else None
+        if walk is None or self._result_cache is not None or not isinstance(k, slice) or k.stop is None or k.step:
+            return super().__getitem__(k)
+        start, stop = k.start or 0, k.stop
+        window = QuerySet.filter(self, **{f"{self.window_key}__gte": self.window_start})
+        # Outside the window every rank is NULL, so the order is the id's alone: by the index's key.
+        older = QuerySet.filter(self, **{f"{self.window_key}__lt": self.window_start}).order_by(
+            self.window_key if walk == "forward" else f"-{self.window_key}"
+        )
+        first, then = (window, older) if walk == "forward" else (older, window)
+        rows = list(QuerySet.__getitem__(first, slice(start, stop)))
+        if len(rows) == stop - start:
+            return rows
+        # The slice runs past the first part: the rest comes from the second.
+        skipped = start - first.count() if not rows else 0
+        more = stop - start - len(rows)
+        return rows + list(QuerySet.__getitem__(then, slice(max(skipped, 0), max(skipped, 0) + more)))

@@ -398,6 +398,8 @@ EXPORTS_PER_PROCESS = None if _per_process.lower() == "off" else env_int("DJANGO
 # Page-number lists count at most this many rows; above it `count` is an
 # estimate and `count_is_exact` false (see articles.api.pagination).
 CORPUS_EXACT_COUNT_LIMIT = int(os.environ.get("CORPUS_EXACT_COUNT_LIMIT", "10000"))
+# A search ranks at most this many matches, the newest; older ones follow by id (articles.search).
+CORPUS_SEARCH_RANK_WINDOW = int(os.environ.get("CORPUS_SEARCH_RANK_WINDOW", "1000"))
 # Pages by number reach this many records; deeper, pages go by cursor (articles.api.pagination).
 CORPUS_MAX_PAGE_DEPTH = int(os.environ.get("CORPUS_MAX_PAGE_DEPTH", "10000"))
 

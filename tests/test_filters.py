@@ -1,6 +1,8 @@
 """Every filter of every list, through the API, against the hand-made sample."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +25,16 @@ class TestArticleFilters:
         assert titles(api, outlet="granma") == {GRANMA}
         assert titles(api, outlet=["granma", "telesur"]) == {GRANMA, TELESUR}
         assert titles(api, outlet_id=sample.outlets["telesur"].pk) == {TELESUR}
+
+    @pytest.mark.parametrize(
+        ("resource", "params"),
+        [("articles", {"outlet": "granma"}), ("figures", {"outlet": "granma", "person": "ana-perez"})],
+    )
+    def test_a_filter_through_a_to_one_relation_adds_no_distinct(self, api, sample, resource, params):
+        # DISTINCT over every column of a large filtered list cost more than the page (2.9 s at 1 M rows).
+        with CaptureQueriesContext(connection) as queries:
+            assert api.get(f"/api/v1/{resource}/", params).status_code == 200
+        assert not [q["sql"] for q in queries.captured_queries if "DISTINCT" in q["sql"].upper()]
 
     def test_author(self, api, sample):
         assert titles(api, author="ana-perez") == {GRANMA}

@@ -346,3 +346,84 @@ def test_each_parameter_is_parsed_once_per_request(api, sample, monkeypatch):
     assert len(body["results"]) > 1
     assert all("<mark>" in row["snippet"] for row in body["results"])
     assert calls == {"parse": 1, "fields": 1}
+
+
+class TestRankingWindow:
+    """Past CORPUS_SEARCH_RANK_WINDOW matches, the newest that many are ranked
+    and come first; the older follow by id; nothing is left out."""
+
+    # How often each article says "tanker": its relevance, in no order of id.
+    REPEATS = [1, 5, 2, 7, 3, 6, 1, 4, 8, 2, 5, 3]
+
+    @pytest.fixture
+    def tankers(self, sample):
+        outlets = list(sample.outlets.values())
+        rows = []
+        for n, times in enumerate(self.REPEATS):
+            body = " ".join(["The tanker sailed."] * times + ["Other news of the day."] * (9 - times))
+            rows.append(article(f"Tanker {n}", body, outlet=outlets[n % 2]).pk)
+        return rows
+
+    def ids(self, api, **params):
+        response = api.get("/api/v1/articles/", {"fields": "id", **params})
+        assert response.status_code == 200, response.json()
+        return [row["id"] for row in response.json()["results"]]
+
+    @staticmethod
+    def cut(full, window):
+        """The full ranking re-cut by hand: the newest `window` in their rank order, then the rest by id."""
+        newest = set(sorted(full)[-window:])
+        return [pk for pk in full if pk in newest] + sorted(pk for pk in full if pk not in newest)
+
+    @staticmethod
+    def walk(api, link, most=50):
+        """The ids of every page following `next`, then of every page back by `previous` from the last."""
+        pages = []
+        while link and len(pages) < most:
+            pages.append(api.get(link).json())
+            link = pages[-1]["next"]
+        back, link = [row["id"] for row in pages[-1]["results"]], pages[-1]["previous"]
+        for _ in range(most):
+            if not link:
+                break
+            page = api.get(link).json()
+            back = [row["id"] for row in page["results"]] + back
+            link = page["previous"]
+        return [row["id"] for page in pages for row in page["results"]], back
+
+    @pytest.mark.parametrize("params", [{}, {"outlet": "granma"}])
+    def test_the_newest_matches_come_first_best_first_then_the_rest_by_id(self, api, tankers, settings, params):
+        full = self.ids(api, search="tanker", page_size=100, **params)
+        settings.CORPUS_SEARCH_RANK_WINDOW = 4
+        expected = self.cut(full, 4)
+        assert expected != full  # the window changes the order here
+        assert self.ids(api, search="tanker", page_size=100, **params) == expected
+
+    @pytest.mark.parametrize("page_size", [1, 3, 5])
+    def test_pages_by_number_and_by_cursor_cross_the_window_without_repeats_or_gaps(
+        self, api, tankers, settings, page_size
+    ):
+        full = self.ids(api, search="tanker", page_size=100)
+        settings.CORPUS_SEARCH_RANK_WINDOW = 4
+        expected = self.cut(full, 4)
+        for start in ("", "&cursor="):
+            forward, backward = self.walk(
+                api, f"/api/v1/articles/?search=tanker&fields=id&page_size={page_size}{start}"
+            )
+            assert forward == backward == expected
+
+    def test_with_fewer_matches_than_the_window_the_ranking_is_whole(self, api, tankers, settings):
+        full = self.ids(api, search="tanker", page_size=100)
+        settings.CORPUS_SEARCH_RANK_WINDOW = len(self.REPEATS)
+        assert self.ids(api, search="tanker", page_size=100) == full
+        assert full != sorted(full)  # ranked, not by id
+
+    def test_the_count_and_facets_cover_every_match(self, api, tankers, settings):
+        settings.CORPUS_SEARCH_RANK_WINDOW = 2
+        body = api.get("/api/v1/articles/", {"search": "tanker", "facets": "outlet", "page_size": 1}).json()
+        assert body["count"] == len(self.REPEATS)
+        assert sum(bucket["count"] for bucket in body["facets"]["outlet"]["buckets"]) == len(self.REPEATS)
+
+    def test_an_ordering_replaces_the_ranking(self, api, tankers, settings):
+        settings.CORPUS_SEARCH_RANK_WINDOW = 2
+        assert self.ids(api, search="tanker", ordering="id", page_size=100) == sorted(tankers)
