@@ -5,6 +5,7 @@
 # make load-fault - the load and fault test alone (see loadtest/)
 # make load-exports - readers' latency with and without 5 clients exporting, every export checked whole (loadtest/)
 # make load-logins - readers' latency during a flood of wrong admin passwords, with and without the lockout
+# make load-replica - gunicorn reading from a streaming replica (loadtest/standby.sh) restarted mid-run
 # make bench - the benchmark at 10 k, 100 k and 1 M articles on SQLite and PostgreSQL -> benchmark/results/RESULTS.md
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -13,7 +14,7 @@ PORT ?= 8000
 # Development defaults; production sets these in its environment.
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test lint venv dev-venv serve load load-fault load-exports load-logins bench
+.PHONY: run test lint venv dev-venv serve load load-fault load-exports load-logins load-replica bench
 
 # The runtime set (requirements.txt) for run/serve/load/bench, the dev set (requirements-dev.txt: the
 # runtime set plus the test and lint tools) for test and lint; each reinstalled when its file changes.
@@ -51,16 +52,19 @@ serve: venv
 	PORT=$(PORT) exec $(BIN)/gunicorn -c gunicorn.conf.py corpus_api.wsgi
 
 # The harness sets its own production-like environment for the server it starts.
-# The fault test, then exports under load (each also has its own target).
+# The fault test, exports under load, then reads from a replica that restarts (each also has its own target).
 load: dev-venv
 	$(BIN)/python -m loadtest.run
 	$(BIN)/python -m loadtest.export_load
+	$(BIN)/python -m loadtest.replica_load
 load-fault: dev-venv
 	$(BIN)/python -m loadtest.run
 load-exports: dev-venv
 	$(BIN)/python -m loadtest.export_load
 load-logins: dev-venv
 	$(BIN)/python -m loadtest.login_flood
+load-replica: dev-venv
+	$(BIN)/python -m loadtest.replica_load
 # Tier databases are generated once (benchmark/results/tmp/, corpus_bench_*) and reused.
 BENCH_TIERS ?= 10000,100000,1000000
 BENCH_ENGINES ?= sqlite,postgresql

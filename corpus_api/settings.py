@@ -19,6 +19,14 @@ Database
   DJANGO_DB_POOL_MIN    connections the pool keeps open; 2.
   DJANGO_DB_POOL_MAX    connections the pool may open; 4.
   DJANGO_DB_POOL_TIMEOUT seconds a request waits for a free connection; 10.
+  DATABASE_REPLICA_URLS comma-separated PostgreSQL streaming replicas of DATABASE_URL.
+                        Corpus reads go to them; writes, reads in a request that
+                        writes, and a client's reads just after it wrote go to the
+                        primary (corpus_api/read_replicas.py). None by default.
+  DATABASE_REPLICA_STICKY_SECONDS  how long a client that wrote reads from the
+                        primary; longer than the replicas' usual lag. 5.
+  DATABASE_REPLICA_RETRY_SECONDS  how long a replica that failed is left alone
+                        before it is tried again (reads go to the primary); 10.
 
 Cache and throttling
   REDIS_URL             e.g. redis://127.0.0.1:6379/0. When set, the default cache
@@ -144,6 +152,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "corpus_api.middleware.RejectNulBytesMiddleware",
     "corpus_api.middleware.DatabaseUnavailableMiddleware",
+    # Inside the 503 above, so a read a replica failed is answered again by the primary first;
+    # after the session middleware, whose cookie names the client that wrote.
+    "corpus_api.read_replicas.ReadReplicaMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -220,6 +231,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "timeout": 20,
         }
     )
+
+DATABASE_REPLICAS = []
+for number, url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql" or not url.startswith("postgres"):
+        raise ImproperlyConfigured("DATABASE_REPLICA_URLS are PostgreSQL replicas of a PostgreSQL DATABASE_URL.")
+    replica = dj_database_url.parse(url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"], conn_health_checks=True)
+    if "pool" in DATABASES["default"].get("OPTIONS", {}):
+        replica.setdefault("OPTIONS", {})["pool"] = DATABASES["default"]["OPTIONS"]["pool"]
+    # A test run creates its database on the primary only; a standby cannot create one.
+    replica["TEST"] = {"MIRROR": "default"}
+    DATABASES[f"replica{number}"] = replica
+    DATABASE_REPLICAS.append(f"replica{number}")
+DATABASE_ROUTERS = ["corpus_api.read_replicas.ReadReplicaRouter"]
+DATABASE_REPLICA_STICKY_SECONDS = env_int("DATABASE_REPLICA_STICKY_SECONDS", 5)
+DATABASE_REPLICA_RETRY_SECONDS = env_int("DATABASE_REPLICA_RETRY_SECONDS", 10)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
