@@ -40,9 +40,10 @@ lint: dev-venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# A fixed hash seed, so the fuzzing's fixed seed replays the same cases on every machine.
+# A fixed hash seed, so the fuzzing's fixed seed replays the same cases on every machine (the workers
+# pytest-xdist starts inherit it); one worker per core, each with its own test database.
 test: lint
-	PYTHONHASHSEED=0 $(BIN)/python -m pytest
+	PYTHONHASHSEED=0 $(BIN)/python -m pytest -n auto
 
 # Production serving never runs with DEBUG on, whatever the development default above says.
 serve: export DJANGO_DEBUG = 0
