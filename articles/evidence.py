@@ -1,6 +1,8 @@
 """Evidence: the one rule that ties a record to the text it came from.
 
-A mention or figure quotes its article verbatim: `body[start:end] == quote`.
+A mention or figure quotes its article verbatim: `text[start:end] == quote`, where the text is the
+article's `field` (its body unless said otherwise). Finding a quote given without offsets, and
+finding it again after an edit, is articles.anchoring's.
 The model's `clean`, the serializers, the admin, `check_corpus` and the tests
 all call `evidence_errors`, so the rule and its messages live here only.
 """
@@ -10,49 +12,54 @@ import unicodedata
 from django.core.exceptions import ValidationError
 
 
-def evidence_errors(body: str, quote: str, start, end) -> dict[str, str]:
-    """Return {field: problem} for a span that does not match `body`. Every
-    refusal says where the quote is when the body holds it, and what differs
-    when the body holds it only nearly (see near_miss)."""
+def evidence_errors(body: str, quote: str, start, end, field: str = "body") -> dict[str, str]:
+    """Return {key: problem} for a span that does not match `body`, the text of the article's
+    `field`. Every refusal says where the quote is when the text holds it, and what differs when
+    the text holds it only nearly (see near_miss)."""
     if quote is None or quote == "":
         return {"quote": "The quote may not be empty."}
+    where = _where(body, quote, field)
     if start is None:
-        return {"start": "Give the offset where the quote starts in the body." + _where(body, quote)}
+        return {"start": f"Give the offset where the quote starts in the {field}, or leave both offsets out." + where}
     if end is None:
-        return {"end": "Give the offset where the quote ends in the body." + _where(body, quote)}
+        return {"end": f"Give the offset where the quote ends in the {field}, or leave both offsets out." + where}
     if start < 0:
-        return {"start": "Offsets count characters from 0; start may not be negative." + _where(body, quote)}
+        return {"start": "Offsets count characters from 0; start may not be negative." + where}
     if end <= start:
-        return {"end": f"end ({end}) must be greater than start ({start})." + _where(body, quote)}
+        return {"end": f"end ({end}) must be greater than start ({start})." + where}
     if end > len(body):
-        return {
-            "end": f"end ({end}) is past the end of the article body ({len(body)} characters)." + _where(body, quote)
-        }
+        return {"end": f"end ({end}) is past the end of the article {field} ({len(body)} characters)." + where}
     if end - start != len(quote):
         return {
-            "end": f"The span {start}:{end} is {end - start} characters long but the quote is {len(quote)}."
-            + _where(body, quote)
+            "end": f"The span {start}:{end} is {end - start} characters long but the quote is {len(quote)}." + where
         }
     found = body[start:end]
     if found != quote:
-        return {"quote": f"body[{start}:{end}] is {found[:80]!r}, not the quote." + _where(body, quote)}
+        return {"quote": f"{field}[{start}:{end}] is {found[:80]!r}, not the quote." + where}
     return {}
 
 
-def _where(body: str, quote: str) -> str:
+def _where(body: str, quote: str, field: str = "body") -> str:
     span = locate(body, quote)
     if span is not None:
         again = locate(body, quote, 2)
         more = f" (and again at {again[0]}:{again[1]})" if again else ""
         return f" The quote occurs at {span[0]}:{span[1]}{more}."
+    return near_miss_message(body, quote, field)
+
+
+def near_miss_message(body: str, quote: str, field: str = "body") -> str:
+    """What differs between `quote` and the nearest text of the `field`, and the exact text to send."""
     miss = near_miss(body, quote)
     if miss is None:
-        return " The quote does not occur in the body, even ignoring quote marks, dashes, spacing, case and accents."
+        return (
+            f" The quote does not occur in the {field}, even ignoring quote marks, dashes, spacing, case and accents."
+        )
     (near_start, near_end), differences = miss
     named = differences[0] if len(differences) == 1 else f"{', '.join(differences[:-1])} and {differences[-1]}"
     return (
-        f" The body has it at {near_start}:{near_end} with different {named}: "
-        f"send the quote as the body has it, {body[near_start:near_end][:200]!r}."
+        f" The {field} has it at {near_start}:{near_end} with different {named}: "
+        f"send the quote as the {field} has it, {body[near_start:near_end][:200]!r}."
     )
 
 

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
-from . import dates, text
+from . import anchoring, dates, text
 from .evidence import evidence_errors
 from .fulltext import index_of
 
@@ -302,6 +302,47 @@ class Article(Searchable, Timestamped):
         for name in self.normalised_fields:
             setattr(self, name, text.normalise(getattr(self, name)))
 
+    def evidence_records(self) -> list["Evidence"]:
+        return [*self.person_mentions.all(), *self.event_mentions.all(), *self.figures.all()]
+
+    def reanchored_evidence(
+        self, texts: dict[str, str] | None = None
+    ) -> list[tuple["Evidence", "anchoring.Reanchored"]]:
+        """Each evidence record and where it stands in `texts` (field -> text; the article's own by default)."""
+        texts = texts or {}
+        return [
+            (
+                record,
+                anchoring.reanchor(
+                    texts.get(record.field, getattr(self, record.field)),
+                    record.quote,
+                    record.start,
+                    record.end,
+                    record.prefix,
+                    record.suffix,
+                ),
+            )
+            for record in self.evidence_records()
+        ]
+
+    def move_evidence(self, results, reason: str) -> int:
+        """Saves the records `reanchored_evidence` found elsewhere, each with a history entry."""
+        moved = 0
+        for record, result in results:
+            if not result.holds:
+                continue
+            text_now = getattr(self, record.field)
+            if result.outcome == "kept" and (record.prefix, record.suffix) == anchoring.context(
+                text_now, record.start, record.end
+            ):
+                continue  # nothing around it changed either
+            record.article = self  # its new texts, which the record's context is cut from
+            record.start, record.end = result.start, result.end
+            record._change_reason = reason
+            record.save()
+            moved += 1
+        return moved
+
 
 class Evidence(models.Model):
     """A verbatim quote from one of the article's texts (`field`, the body by default) and where it stands there."""
@@ -329,9 +370,14 @@ class Evidence(models.Model):
     suffix = models.TextField(
         blank=True, default="", db_default="", help_text="The text just after the quote (up to 32 characters)."
     )
-    start = models.PositiveIntegerField(help_text="Offset of the quote's first character in the article body.")
+    # Optional on every door: given only the quote (with a prefix, suffix or occurrence for a repeat),
+    # clean() finds them (articles.anchoring).
+    start = models.PositiveIntegerField(
+        blank=True,
+        help_text="Offset of the quote's first character in the field's text; found from the quote if left out.",
+    )
     end = models.PositiveIntegerField(
-        help_text="Offset just past the quote's last character: body[start:end] == quote."
+        blank=True, help_text="Offset just past the quote's last character: text[start:end] == quote."
     )
 
     class Meta:
@@ -343,18 +389,58 @@ class Evidence(models.Model):
             ),
         ]
 
+    # What clean() works out from the quote, beyond what a request gave (see CorpusSerializer.validate).
+    derived_fields = ("start", "end", "prefix", "suffix")
+    # A write-only choice between repeats of the quote (1 for the first), set by a form or serializer.
+    occurrence = None
+
     def save(self, *args, **kwargs):
         self.quote = text.normalise(self.quote)
+        source = self.source_text()
+        if source is not None and self.start is not None and source[self.start : self.end] == self.quote:
+            self.prefix, self.suffix = anchoring.context(source, self.start, self.end)
         super().save(*args, **kwargs)
 
-    def evidence_errors(self) -> dict[str, str]:
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        record = super().from_db(db, field_names, values)
+        # The span as stored: a record that still claims it is re-anchored when its text was edited,
+        # while offsets someone gives anew are checked as given.
+        record._stored_span = (record.__dict__.get("quote"), record.__dict__.get("start"), record.__dict__.get("end"))
+        return record
+
+    def source_text(self) -> str | None:
+        """The text of the article's `field` that the quote is from."""
         # An article being added with its mentions (the admin's add page) has no id yet, but is set.
         article = self.article if self.article_id else self._state.fields_cache.get("article")
-        body = article.body if article is not None else ""
-        return evidence_errors(body, self.quote, self.start, self.end)
+        return None if article is None else getattr(article, self.field or self.Field.BODY)
+
+    def evidence_errors(self) -> dict[str, str]:
+        source = self.source_text() or ""
+        if self.start is None and self.end is None and self.quote:
+            try:
+                self.start, self.end = anchoring.anchor(
+                    source,
+                    self.quote,
+                    prefix=self.prefix,
+                    suffix=self.suffix,
+                    occurrence=self.occurrence,
+                    field=self.field,
+                )
+            except anchoring.AnchorError as error:
+                return {error.field: error.message}
+        if getattr(self, "_stored_span", None) == (self.quote, self.start, self.end):
+            found = anchoring.reanchor(source, self.quote, self.start, self.end, self.prefix, self.suffix)
+            if not found.holds:
+                return {"quote": f"After the edit of the article's {self.field}, this quote {found.describe()}."}
+            self.start, self.end = found.start, found.end
+        errors = evidence_errors(source, self.quote, self.start, self.end, self.field)
+        if not errors:
+            self.prefix, self.suffix = anchoring.context(source, self.start, self.end)
+        return errors
 
     def clean(self):
-        self.quote = text.normalise(self.quote)  # as the body it quotes is
+        self.quote = text.normalise(self.quote)  # as the text it quotes is
         errors = self.evidence_errors()
         if errors:
             raise ValidationError(errors)
@@ -375,7 +461,9 @@ class PersonMention(Evidence):
         ordering = ["article", "start", "id"]
         constraints = [
             *Evidence.Meta.constraints,
-            models.UniqueConstraint(fields=["article", "person", "role", "start"], name="person_mention_unique_span"),
+            models.UniqueConstraint(
+                fields=["article", "person", "role", "field", "start"], name="person_mention_unique_span"
+            ),
         ]
 
     def __str__(self):
@@ -391,7 +479,7 @@ class EventMention(Evidence):
         ordering = ["article", "start", "id"]
         constraints = [
             *Evidence.Meta.constraints,
-            models.UniqueConstraint(fields=["article", "event", "start"], name="event_mention_unique_span"),
+            models.UniqueConstraint(fields=["article", "event", "field", "start"], name="event_mention_unique_span"),
         ]
 
     def __str__(self):

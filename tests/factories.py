@@ -179,3 +179,20 @@ def build_volume(sample: Sample, articles: int):
             person=sample.people["perez"],
             **span(article, f"{n + 1} ships"),
         )
+
+
+def assert_spans_hold():
+    """Every evidence row in the database equals the slice of its field's text, with its context."""
+    from articles.anchoring import context
+
+    checked = 0
+    for model in (PersonMention, EventMention, Figure):
+        for record in model.objects.select_related("article"):
+            text = getattr(record.article, record.field)
+            assert text[record.start : record.end] == record.quote, (model.__name__, record.pk, record.quote)
+            assert (record.prefix, record.suffix) == context(text, record.start, record.end), (
+                model.__name__,
+                record.pk,
+            )
+            checked += 1
+    return checked

@@ -105,8 +105,11 @@ class CorpusSerializer(StrictKeys, shaping.ShapedSerializer, serializers.ModelSe
             candidate.clean()
         except DjangoValidationError as exc:
             raise serializers.ValidationError(exc.message_dict) from exc
-        # What clean() normalised (an article's line endings, say) is what gets saved.
-        return {name: getattr(candidate, name) if name in self._concrete() else value for name, value in attrs.items()}
+        # What clean() normalised (an article's line endings, say) or worked out (evidence offsets found
+        # from a quote: the model's derived_fields) is what gets saved.
+        concrete = self._concrete()
+        names = [*attrs, *(name for name in getattr(candidate, "derived_fields", ()) if name not in attrs)]
+        return {name: getattr(candidate, name) if name in concrete else attrs[name] for name in names}
 
     def _concrete(self) -> set[str]:
         return {f.name for f in self.Meta.model._meta.concrete_fields}

@@ -1,12 +1,12 @@
 from urllib.parse import urlencode
 
-from django.db.models import Prefetch
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch, UniqueConstraint
 from django.urls import reverse
 from django.utils.functional import cached_property
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from ..evidence import evidence_errors
 from ..models import Article, Event, EventMention, Figure, Outlet, Person, PersonMention
 from ..snippets import first_snippet
 from .base import CorpusSerializer
@@ -73,7 +73,9 @@ def article_field(**kwargs):
     return BriefRelatedField(BriefArticleSerializer, key="id", queryset=Article.objects.all(), **kwargs)
 
 
-EVIDENCE_FIELDS = ["quote", "start", "end"]
+EVIDENCE_FIELDS = ["field", "quote", "prefix", "suffix", "start", "end"]
+# The text around a quote is matched as given: a space beside the quote is part of it.
+CONTEXT_KWARGS = {"prefix": {"trim_whitespace": False}, "suffix": {"trim_whitespace": False}}
 
 # How a list's long texts are described: shown only when asked for.
 LONG_TEXT = "In a list, only when `fields=` names it (e.g. `fields=id,body`)."
@@ -268,25 +270,33 @@ class ArticleDetailSerializer(ArticleSerializer):
 
     def validate(self, attrs):
         attrs = super().validate(attrs)
-        if self.instance is not None and "body" in attrs and attrs["body"] != self.instance.body:
-            broken = self._evidence_broken_by(attrs["body"])
-            if broken:
-                # A conflict with the records quoting the old body (a 409), not a malformed body.
-                message = f"The new body breaks the evidence of {len(broken)} record(s): {'; '.join(broken[:5])}."
-                raise serializers.ValidationError({"body": [serializers.ErrorDetail(message, code="conflict")]})
+        edited = {
+            name: attrs[name]
+            for name in Article.normalised_fields
+            if self.instance is not None and name in attrs and attrs[name] != getattr(self.instance, name)
+        }
+        self._reanchored = self.instance.reanchored_evidence(edited) if edited else []
+        broken = [(record, found) for record, found in self._reanchored if not found.holds]
+        if broken:
+            # A conflict with the records quoting the old text (a 409), not a malformed text.
+            listed = "; ".join(
+                f"{record._meta.verbose_name} {record.pk} in the {record.field} "
+                f"({record.quote[:60]!r}) {found.describe()}"
+                for record, found in broken[:10]
+            )
+            message = (
+                f"The edit leaves the evidence of {len(broken)} record(s) without a place: {listed}. "
+                "Fix or delete those records first, or keep their quotes in the text."
+            )
+            key = next(name for name in edited if any(record.field == name for record, _ in broken))
+            raise serializers.ValidationError({key: [serializers.ErrorDetail(message, code="conflict")]})
         return attrs
 
-    def _evidence_broken_by(self, body):
-        broken = []
-        for kind, records in (
-            ("person mention", self.instance.person_mentions.all()),
-            ("event mention", self.instance.event_mentions.all()),
-            ("figure", self.instance.figures.all()),
-        ):
-            for record in records:
-                if evidence_errors(body, record.quote, record.start, record.end):
-                    broken.append(f"{kind} {record.pk} ({record.quote[:40]!r})")
-        return broken
+    def update(self, instance, validated_data):
+        instance = super().update(instance, validated_data)
+        fields = ", ".join(sorted({record.field for record, found in self._reanchored if found.outcome == "moved"}))
+        instance.move_evidence(self._reanchored, f"Re-anchored after an edit of the article's {fields}")
+        return instance
 
 
 class PersonSerializer(CorpusSerializer):
@@ -364,7 +374,50 @@ class EventDetailSerializer(EventSerializer):
         fields = [*EventSerializer.Meta.fields, "mentions", "figures"]
 
 
-class FigureSerializer(CorpusSerializer):
+class EvidenceSerializer(CorpusSerializer):
+    """A mention or figure, whose evidence may be given by its quote alone: the model finds the
+    offsets (articles.anchoring), with `prefix`, `suffix` or `occurrence` choosing between repeats."""
+
+    occurrence = serializers.IntegerField(
+        min_value=1,
+        write_only=True,
+        required=False,
+        help_text="Which occurrence of a repeated quote is meant (1 for the first), instead of a prefix or suffix.",
+    )
+
+    def validate(self, attrs):
+        self._occurrence = attrs.pop("occurrence", None)
+        if ({"quote", "field"} & attrs.keys() or self._occurrence) and not {"start", "end"} & attrs.keys():
+            # A new quote without offsets is found afresh, not checked against the old offsets.
+            attrs["start"] = attrs["end"] = None
+        attrs = super().validate(attrs)
+        self._check_unique_spans(attrs)
+        return attrs
+
+    def _check_unique_spans(self, attrs):
+        # DRF's own unique-together check would run before the offsets are found, and require them.
+        model = self.Meta.model
+        probe = model()
+        if self.instance is not None:
+            probe = model(**{f.attname: getattr(self.instance, f.attname) for f in model._meta.concrete_fields})
+        for name, value in attrs.items():
+            setattr(probe, name, value)
+        for constraint in model._meta.constraints:
+            if isinstance(constraint, UniqueConstraint):
+                try:
+                    constraint.validate(model, probe)
+                except DjangoValidationError as error:
+                    raise serializers.ValidationError(
+                        {"quote": [f"{error.messages[0]} This record already quotes that span."]}
+                    ) from error
+
+    def _candidate(self, attrs):
+        candidate = super()._candidate(attrs)
+        candidate.occurrence = self._occurrence
+        return candidate
+
+
+class FigureSerializer(EvidenceSerializer):
     url = RecordURLField(view_name="api:figure-detail")
     article = article_field()
     outlet = serializers.SerializerMethodField()
@@ -396,7 +449,10 @@ class FigureSerializer(CorpusSerializer):
             "event",
             "person",
             *EVIDENCE_FIELDS,
+            "occurrence",
         ]
+        validators = []  # see EvidenceSerializer._check_unique_spans
+        extra_kwargs = CONTEXT_KWARGS
 
     @extend_schema_field(BriefOutletSerializer(allow_null=True))
     def get_outlet(self, figure):
@@ -409,7 +465,7 @@ class FigureSerializer(CorpusSerializer):
         return BriefOutletSerializer(context=self.context)
 
 
-class PersonMentionSerializer(CorpusSerializer):
+class PersonMentionSerializer(EvidenceSerializer):
     url = RecordURLField(view_name="api:personmention-detail")
     article = article_field()
     person = person_field()
@@ -421,10 +477,12 @@ class PersonMentionSerializer(CorpusSerializer):
 
     class Meta:
         model = PersonMention
-        fields = ["id", "url", "article", "person", "role", *EVIDENCE_FIELDS]
+        fields = ["id", "url", "article", "person", "role", *EVIDENCE_FIELDS, "occurrence"]
+        validators = []  # see EvidenceSerializer._check_unique_spans
+        extra_kwargs = CONTEXT_KWARGS
 
 
-class EventMentionSerializer(CorpusSerializer):
+class EventMentionSerializer(EvidenceSerializer):
     url = RecordURLField(view_name="api:eventmention-detail")
     article = article_field()
     event = event_field()
@@ -436,7 +494,9 @@ class EventMentionSerializer(CorpusSerializer):
 
     class Meta:
         model = EventMention
-        fields = ["id", "url", "article", "event", *EVIDENCE_FIELDS]
+        fields = ["id", "url", "article", "event", *EVIDENCE_FIELDS, "occurrence"]
+        validators = []  # see EvidenceSerializer._check_unique_spans
+        extra_kwargs = CONTEXT_KWARGS
 
 
 # Comparison: figures for one metric side by side, and the metrics to compare.
