@@ -4,6 +4,7 @@ every record's change history (who, when, why, what) under "History"."""
 
 from django.contrib import admin, messages
 from django.db import models
+from django.forms.models import BaseInlineFormSet
 from django.template.response import TemplateResponse
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
@@ -48,9 +49,22 @@ class FoldedSearchMixin:
         return queryset, False
 
 
-class EvidenceInline(admin.TabularInline):
-    """The model's clean() checks each span against the body and reports at the field."""
+class EvidenceFormSet(BaseInlineFormSet):
+    """Each inline record is checked against the article's texts as this same form edits them: a
+    new quote from the edited body is found there, and a stored span the edit moved is re-anchored
+    (or, when it can no longer be found, refused at its row). See Evidence.evidence_errors."""
 
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        form.instance.article = self.instance
+        return form
+
+
+class EvidenceInline(admin.TabularInline):
+    """The model's clean() checks each span against its field's text and reports at the field.
+    Offsets may be left out: the quote alone is found (with start and end to choose a repeat)."""
+
+    formset = EvidenceFormSet
     extra = 0
     show_change_link = True
 
@@ -58,13 +72,13 @@ class EvidenceInline(admin.TabularInline):
 class PersonMentionInline(EvidenceInline):
     model = PersonMention
     autocomplete_fields = ["person"]
-    fields = ["person", "role", "quote", "start", "end"]
+    fields = ["person", "role", "field", "quote", "start", "end"]
 
 
 class EventMentionInline(EvidenceInline):
     model = EventMention
     autocomplete_fields = ["event"]
-    fields = ["event", "quote", "start", "end"]
+    fields = ["event", "field", "quote", "start", "end"]
 
 
 class FigureInline(admin.StackedInline):
@@ -72,10 +86,16 @@ class FigureInline(admin.StackedInline):
     the quote and offsets (and their errors) off the screen of a laptop."""
 
     model = Figure
+    formset = EvidenceFormSet
     extra = 0
     show_change_link = True
     autocomplete_fields = ["event", "person"]
-    fields = [("label", "metric"), ("value", "value_max", "qualifier", "unit", "as_of"), "quote", ("start", "end")]
+    fields = [
+        ("label", "metric"),
+        ("value", "value_max", "qualifier", "unit", "as_of"),
+        ("field", "quote"),
+        ("start", "end"),
+    ]
 
 
 @admin.register(Outlet)
@@ -129,7 +149,7 @@ class ArticleAdmin(FoldedSearchMixin, CorpusAdmin):
     readonly_fields = ["evidence", "source_document", "source_text", "word_count", "created", "modified"]
     inlines = [PersonMentionInline, EventMentionInline, FigureInline]
     fieldsets = [
-        (None, {"fields": ["title", "summary", "outlet", "original", "language"]}),
+        (None, {"fields": ["title", "summary", "byline", "outlet", "original", "language"]}),
         ("Publication", {"fields": ["published", "published_precision", "published_time"]}),
         ("Evidence", {"fields": [("evidence", "source_text")]}),
         ("Text", {"fields": ["body", "caption", "source_document", "word_count"]}),
@@ -138,6 +158,12 @@ class ArticleAdmin(FoldedSearchMixin, CorpusAdmin):
 
     class Media:
         css = {"all": ["articles/admin.css"]}
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Rows the editor left alone are not saved by their forms; their spans follow the edit here.
+        article = form.instance
+        article.move_evidence(article.reanchored_evidence(), "Re-anchored after an edit of the article in the admin")
 
     @admin.display(description="Body with evidence highlighted")
     def evidence(self, article):

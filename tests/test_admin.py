@@ -94,6 +94,7 @@ def test_inline_figure_with_a_wrong_offset_is_refused_at_the_field(admin_client_
         "figures-0-qualifier": "approximately",
         "figures-0-unit": "barrels per day",
         "figures-0-metric": "venezuelan-oil-to-cuba",
+        "figures-0-field": "body",
         "figures-0-quote": good["quote"],
         "figures-0-start": str(good["start"] + 2),
         "figures-0-end": str(good["end"] + 2),

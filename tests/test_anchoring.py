@@ -219,3 +219,104 @@ class TestBodyEdits:
         assert answer.status_code == 200, answer.json()
         assert editor_client.get(f"{MENTIONS}{made.json()['id']}/").json()["start"] == len("Hugo Chávez in ")
         assert_spans_hold()
+
+
+# ---- the admin: the same rules through the article page's inlines -------------------------------
+
+
+@pytest.fixture
+def curator(client, db):
+    from django.contrib.auth import get_user_model
+
+    from articles.permissions import ensure_editors_group
+
+    user = get_user_model().objects.create_user("curator", password="curate-me-now", is_staff=True)
+    user.groups.add(ensure_editors_group())
+    client.force_login(user)
+    return client
+
+
+INLINES = {
+    "person_mentions": ("person", "role", "field", "quote", "start", "end"),
+    "event_mentions": ("event", "field", "quote", "start", "end"),
+    "figures": ("label", "metric", "value", "value_max", "qualifier", "unit", "as_of", "event", "person", "field",
+                "quote", "start", "end"),
+}  # fmt: skip
+
+
+def change_form(article, **changes):
+    """The article's change form as the admin page posts it, every existing inline row included."""
+    data = {
+        "title": article.title,
+        "summary": article.summary,
+        "byline": article.byline,
+        "outlet": article.outlet_id or "",
+        "original": article.original_id or "",
+        "language": article.language,
+        "published": "",
+        "published_precision": "",
+        "published_time": "",
+        "body": article.body,
+        "caption": article.caption,
+        **changes,
+    }
+    for prefix, fields in INLINES.items():
+        records = list(getattr(article, prefix).order_by("pk"))
+        data.update({f"{prefix}-TOTAL_FORMS": len(records), f"{prefix}-INITIAL_FORMS": len(records)})
+        data.update({f"{prefix}-MIN_NUM_FORMS": 0, f"{prefix}-MAX_NUM_FORMS": 1000})
+        for i, record in enumerate(records):
+            data[f"{prefix}-{i}-id"] = record.pk
+            data[f"{prefix}-{i}-article"] = article.pk
+            for name in fields:
+                value = getattr(record, f"{name}_id" if name in ("person", "event") else name)
+                data[f"{prefix}-{i}-{name}"] = "" if value is None else value
+    return data
+
+
+def add_row(data, prefix, **values):
+    n = int(data[f"{prefix}-TOTAL_FORMS"])
+    data[f"{prefix}-TOTAL_FORMS"] = n + 1
+    data.update({f"{prefix}-{n}-{name}": value for name, value in values.items()})
+    return data
+
+
+class TestAdmin:
+    def test_a_mention_typed_by_its_quote_alone_is_saved_with_its_offsets(self, curator, sample, granma):
+        data = add_row(change_form(granma), "person_mentions", person=sample.people["castro"].pk, role="quoted",
+                       field="body", quote="Fidel Castro told him", start="", end="")  # fmt: skip
+        answer = curator.post(f"/admin/articles/article/{granma.pk}/change/", data)
+        assert answer.status_code == 302, answer.context and answer.context["inline_admin_formsets"][0].formset.errors
+        made = PersonMention.objects.get(quote="Fidel Castro told him")
+        assert made.start == granma.body.index("Fidel Castro told him")
+        assert assert_spans_hold() == 12
+
+    def test_a_repeated_quote_is_refused_at_its_row_listing_the_places(self, curator, sample, granma):
+        data = add_row(change_form(granma), "person_mentions", person=sample.people["castro"].pk, role="mentioned",
+                       field="body", quote="oil", start="", end="")  # fmt: skip
+        answer = curator.post(f"/admin/articles/article/{granma.pk}/change/", data)
+        assert answer.status_code == 200
+        errors = answer.context["inline_admin_formsets"][0].formset.errors[-1]
+        assert "occurs 2 times" in errors["quote"][0]
+
+    def test_a_body_edit_near_the_top_moves_every_span_and_keeps_ids(self, curator, sample, granma):
+        ids = sorted(r.pk for r in granma.evidence_records())
+        body = "Havana, 16 January. " + granma.body
+        answer = curator.post(f"/admin/articles/article/{granma.pk}/change/", change_form(granma, body=body))
+        assert answer.status_code == 302, [
+            (f.errors, [e for e in f.formset.errors if e]) for f in answer.context["inline_admin_formsets"]
+        ] + [answer.context["adminform"].form.errors]
+        granma.refresh_from_db()
+        assert granma.body == body
+        assert sorted(r.pk for r in granma.evidence_records()) == ids
+        assert all(r.start >= 20 for r in granma.evidence_records())
+        assert assert_spans_hold() == 11
+
+    def test_a_body_edit_that_loses_a_quote_is_refused_at_its_row(self, curator, sample, granma):
+        body = granma.body.replace("December 1994", "the winter of that year")
+        answer = curator.post(f"/admin/articles/article/{granma.pk}/change/", change_form(granma, body=body))
+        assert answer.status_code == 200
+        errors = [e for e in answer.context["inline_admin_formsets"][1].formset.errors if e]
+        assert errors and "can no longer be found" in errors[0]["quote"][0]
+        granma.refresh_from_db()
+        assert "December 1994" in granma.body
+        assert_spans_hold()
