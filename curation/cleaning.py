@@ -47,6 +47,15 @@ FURNITURE_RULES: list[tuple[str, re.Pattern]] = [
     ("comment link", re.compile(r"^\s*(?:\d+\s+)?comments?\s*(?:\(\d+\))?\s*$", re.I)),
     ("comment link", re.compile(r"^\s*(?:leave|post|add|view|show) (?:a |the )?comments?\s*$", re.I)),
     ("share link", re.compile(r"^\s*(?:share|share this(?: article)?|tweet|print|email|advertisement)\s*:?\s*$", re.I)),
+    (
+        "comment and share line",
+        re.compile(
+            r"^\s*(?:(?:\d+\s+)?comments?\s*(?:\(\d+\))?|share(?:\s+(?:on|this|via)\b[\w\s]*)?|tweet|print|e-?mail"
+            r"|follow us[\w\s]*|like us[\w\s]*)(?:\s*[|·•/]\s*(?:(?:\d+\s+)?comments?\s*(?:\(\d+\))?"
+            r"|share(?:\s+(?:on|this|via)\b[\w\s]*)?|tweet|print|e-?mail|follow us[\w\s]*|like us[\w\s]*))+\s*$",
+            re.I,
+        ),
+    ),
     ("wrapper label", re.compile(r"^\s*\[?\s*(?:article\s+)?(?:body|text|content)\s*:?\s*\]?\s*$", re.I)),
 ]
 
@@ -96,6 +105,22 @@ DATELINES = [
     re.compile(rf"^\s*{_BULLET}(?P<month>{_MONTHS})\.?\s+(?P<year>\d{{4}})\s*$", re.I),
 ]
 
+# "4 February 2026 · 5 min read": the badge after a dateline.
+READ_TIME_TAIL = re.compile(r"\s*[·•|–—-]\s*\d+\s*(?:min|mins|minutes?)\.?\s+read\s*$", re.I)
+# A related-article list's entries: "• Venezuela cuts shipments", "- Power cuts spread".
+BULLETED = re.compile(r"^\s*[-–—•·*▪►›»]\s+\S")
+# A site's slogan above the headline: "The Caribbean Ledger | Independent news since 1998".
+STRAPLINE = re.compile(
+    r"^[^.!?]{2,80}\s[|–—:]\s(?=[^.!?]{2,80}$)[^.!?]*\b(?:news|journal\w*|independent|since \d{4}|daily|weekly"
+    r"|magazine|media|reporting|online|voice of|latest|breaking)\b",
+    re.I,
+)
+
+
+def _ends_sentence(line: str) -> bool:
+    return line.rstrip().endswith(tuple(".!?…"))
+
+
 # A line cut off mid-sentence by the scraper ends in a word no sentence or
 # heading ends with.
 _DANGLING = {
@@ -123,6 +148,7 @@ class CleanedDocument:
     body: str
     caption: str
     authors: list[str] = field(default_factory=list)
+    byline: str = ""  # the byline line as printed, kept out of the body: the authors' evidence
     published: datetime.date | None = None
     published_precision: str = ""
     published_time: datetime.time | None = None
@@ -141,7 +167,9 @@ def _month_number(name: str) -> int:
 
 
 def parse_dateline(line: str) -> tuple[datetime.date, str, datetime.time | None] | None:
-    """(first day, precision, time or None) for a line that is only a date, else None."""
+    """(first day, precision, time or None) for a line that is only a date (with, perhaps, a
+    read-time badge after it: "4 February 2026 · 5 min read"), else None."""
+    line = READ_TIME_TAIL.sub("", line)
     for pattern in DATELINES:
         match = pattern.match(line)
         if not match:
@@ -235,6 +263,7 @@ def clean_document(
     body: list[str] = []
     started = False  # has the article text begun? Mastheads and datelines only count before it.
     skip_next_headline = False
+    in_related_list = False  # after a "Related articles" heading, its bulleted headlines
 
     def drop(number: int, rule: str, text: str) -> None:
         result.removed.append(Removed(number, rule, text))
@@ -247,8 +276,13 @@ def clean_document(
             continue
         if skip_next_headline:
             skip_next_headline = False
+            in_related_list = True
             drop(number, "related headline", line)
             continue
+        if in_related_list and BULLETED.match(line):
+            drop(number, "related headline", line)
+            continue
+        in_related_list = False
         if RELATED_LEAD.match(line):
             skip_next_headline = True
             drop(number, "related link", line)
@@ -267,16 +301,19 @@ def clean_document(
                 result.summary = value
             elif kind == "author":
                 result.authors.extend(split_names(value))
+                result.byline = result.byline or stripped
             continue
         rule = furniture_rule(line)
         if rule:
             if rule == "wrapper label":
                 result.wrapped = True
+            in_related_list = rule == "related links"
             drop(number, rule, line)
             continue
         names = byline_names(line)
         if names:
             result.authors.extend(names)
+            result.byline = result.byline or stripped
             drop(number, "byline", line)
             continue
         if is_caption(line) or CREDIT.match(line):
@@ -286,6 +323,9 @@ def clean_document(
         if not started:
             if is_outlet_label(line, list(outlet_names)):
                 drop(number, "outlet label", line)
+                continue
+            if STRAPLINE.search(line) and not result.title and len(stripped.split()) <= 14 and not _ends_sentence(line):
+                drop(number, "site strapline", line)
                 continue
             dateline = parse_dateline(line)
             if dateline:
