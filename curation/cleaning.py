@@ -117,6 +117,18 @@ STRAPLINE = re.compile(
 )
 
 
+# "World | Americas", "News > Latin America": the section path above a headline.
+BREADCRUMB = re.compile(
+    r"^\s*[A-Z][\w&'’-]*(?:\s[A-Z&][\w&'’-]*){0,2}(?:\s*[|>»/›]\s*[A-Z][\w&'’-]*(?:\s[A-Z&][\w&'’-]*){0,2}){1,3}\s*$"
+)
+# An agency's name alone on its line, before the story: "Reuters", "(AP)", "AFP".
+WIRE_CREDIT = re.compile(
+    r"^\s*\(?(?:reuters|ap|associated press|afp|agence france-presse|efe|ansa|dpa|bloomberg|xinhua|prensa latina)"
+    r"\)?\s*$",
+    re.I,
+)
+
+
 def _ends_sentence(line: str) -> bool:
     return line.rstrip().endswith(tuple(".!?…"))
 
@@ -323,6 +335,12 @@ def clean_document(
         if not started:
             if is_outlet_label(line, list(outlet_names)):
                 drop(number, "outlet label", line)
+                continue
+            if BREADCRUMB.match(line) and not result.title:
+                drop(number, "section breadcrumb", line)
+                continue
+            if WIRE_CREDIT.match(line):
+                drop(number, "wire credit", line)
                 continue
             if STRAPLINE.search(line) and not result.title and len(stripped.split()) <= 14 and not _ends_sentence(line):
                 drop(number, "site strapline", line)

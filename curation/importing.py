@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 import htmldate
+import lxml.html
 import trafilatura
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -42,6 +43,7 @@ class Imported:
     saved: bool
     syndication: dict | None = None
     suggestions: list[dict] = field(default_factory=list)
+    represented: object = None  # what `represent` made of it inside the transaction
 
 
 def is_html(raw: str) -> bool:
@@ -58,9 +60,10 @@ def clean(raw: str, *, outlet_names=(), title: str | None = None, summary: str |
     cleaned = cleaning.clean_document(
         page.text, outlet_names=outlet_names, title=title or page.title or None, summary=summary
     )
-    # The extractor drops the byline line; the page's own text still has it, as evidence for the authors.
-    for line in cleaning.split_lines(trafilatura.html2txt(raw) or ""):
-        names = cleaning.byline_names(line)
+    # The extractor drops the byline line; the page's own blocks still have it, as evidence for the authors.
+    for block in lxml.html.fromstring(raw).iter("p", "div", "span", "address", "a", "li", "h2", "h3", "h4"):
+        line = " ".join(block.text_content().split())
+        names = cleaning.byline_names(line) if len(line) < 120 else None
         if names:
             cleaned.byline = cleaned.byline or line.strip()
             cleaned.authors = cleaned.authors or names
@@ -94,24 +97,33 @@ def run(
     source_document: str,
     *,
     outlet: Outlet | None = None,
+    new_outlet: str | None = None,
     title: str | None = None,
     summary: str | None = None,
     dry_run: bool = False,
     update: bool = False,
     change_reason: str = "Imported",
+    represent=None,
 ) -> Imported:
-    """Clean, save (unless `dry_run`), link and suggest; one transaction, rolled back for a dry run."""
+    """Clean, save (unless `dry_run`), link and suggest; one transaction, rolled back for a dry run.
+    `represent(result)` runs inside it, so a dry run's answer can show the article as it would be.
+    `new_outlet` names an outlet to create, inside the transaction, so a dry run creates none."""
+    outlet_name = new_outlet or (outlet.name if outlet else None)
     try:
-        cleaned, kind = clean(raw, outlet_names=[outlet.name] if outlet else [], title=title, summary=summary)
+        cleaned, kind = clean(raw, outlet_names=[outlet_name] if outlet_name else [], title=title, summary=summary)
     except cleaning.CleaningError as error:
         raise ImportRefused({"text": str(error)}) from error
     with transaction.atomic():
+        if new_outlet:
+            outlet = outlet_for(new_name=new_outlet)
         article, created = _save(raw, source_document, cleaned, outlet, update, change_reason)
         found = link_copy(article, has_author=bool(cleaned.authors))
-        suggestions = suggest(article, cleaned)
+        result = Imported(article, cleaned, kind, created, not dry_run, found, suggest(article, cleaned))
+        if represent is not None:
+            result.represented = represent(result)
         if dry_run:
             transaction.set_rollback(True)
-    return Imported(article, cleaned, kind, created, not dry_run, found, suggestions)
+    return result
 
 
 def _save(raw, name, cleaned, outlet, update, change_reason) -> tuple[Article, bool]:
@@ -213,6 +225,28 @@ def suggest(article: Article, cleaned: cleaning.CleanedDocument | None = None) -
             )
         )  # fmt: skip
     return proposals
+
+
+def accept(result: Imported, *, create_people: bool = False, change_reason: str = "Accepted at import") -> int:
+    """Save the suggestions of `result` as mentions (a person not yet in the corpus is created first
+    when `create_people`, else skipped); a suggestion already saved is not saved twice. How many."""
+    accepted = 0
+    for s in result.suggestions:
+        person = Person.objects.filter(slug=s["person"]).first() if s["person"] else None
+        if person is None:
+            if not create_people:
+                continue
+            person, _ = Person.objects.get_or_create(slug=slugify(s["name"])[:100], defaults={"name": s["name"]})
+            s["person"] = person.slug
+        span = {"article": result.article, "person": person, "role": s["role"], "field": s["field"]}
+        if PersonMention.objects.filter(**span, start=s["start"]).exists():
+            continue
+        mention = PersonMention(**span, quote=s["quote"], start=s["start"], end=s["end"])
+        mention.full_clean(validate_constraints=False)
+        mention._change_reason = change_reason
+        mention.save()
+        accepted += 1
+    return accepted
 
 
 def _proposal(article, person, name, role, field_name, text, start, end) -> dict:

@@ -25,6 +25,7 @@ DEFAULT_ARTICLE_KEYS = [
     "url",
     "title",
     "summary",
+    "byline",
     "outlet",
     "published",
     "published_precision",

@@ -169,6 +169,7 @@ class ArticleSerializer(CorpusSerializer):
             "url",
             "title",
             "summary",
+            "byline",
             "outlet",
             "published",
             "published_precision",

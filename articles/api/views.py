@@ -2,6 +2,8 @@ from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework.decorators import action
 
+from curation.api.importing import ImportedArticleSerializer, ImportRequestSerializer, import_document
+
 from .. import comparison
 from ..filtersets import (
     ArticleFilterSet,
@@ -40,6 +42,29 @@ class ArticleViewSet(CorpusViewSet):
     detail_serializer_class = serializers.ArticleDetailSerializer
     filterset_class = ArticleFilterSet
     renderer_classes = [*CorpusViewSet.renderer_classes, NewsArticleRenderer]
+
+    @extend_schema(
+        summary="Import a raw document as an article",
+        description=(
+            "Editors only (it adds an article). Send the document as received, plain text or an HTML page, with a "
+            "unique `source_document` name; the server cleans it (the page furniture it removed, and why, is in "
+            "`removed`), extracts title, byline, date and caption, keeps `source_text` verbatim, links a near copy "
+            "of an existing article (`duplicate`), and suggests mentions with evidence (`suggestions`, each a body "
+            "for `POST /api/v1/person-mentions/`; post the list back whole to accept them). 201 with the article's "
+            "detail; with `dry_run`, 200 with the same answer and nothing saved."
+            '\n\nExample: `POST /api/v1/articles/import/` with `{"text": "Cuba signs oil deal\\n\\nBy Ana Díaz'
+            '\\n\\nHAVANA — …", "source_document": "ledger-2026-02-04.txt", "outlet": "granma", "dry_run": true}`'
+        ),
+        request=ImportRequestSerializer,
+        responses={
+            201: ImportedArticleSerializer,
+            200: ImportedArticleSerializer,
+            **error_responses("POST", detail=False),
+        },
+    )
+    @action(detail=False, methods=["post"], url_path="import", url_name="import")
+    def import_document(self, request):
+        return import_document(self, request)
 
 
 class PersonViewSet(CorpusViewSet):

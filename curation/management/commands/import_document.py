@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from articles.models import Article, Person, PersonMention
+from articles.models import Article
 from curation import importing
 from curation.fixture_build import read_document
 
@@ -92,24 +92,5 @@ class Command(BaseCommand):
             )
 
     def _accept(self, result):
-        accepted = 0
-        for s in result.suggestions:
-            if not s["person"]:
-                continue
-            mention = PersonMention(
-                article=result.article,
-                person=Person.objects.get(slug=s["person"]),
-                role=s["role"],
-                field=s["field"],
-                quote=s["quote"],
-                start=s["start"],
-                end=s["end"],
-            )
-            mention.full_clean(validate_constraints=False)
-            if not PersonMention.objects.filter(
-                article=mention.article, person=mention.person, role=mention.role, field=mention.field,
-                start=mention.start,
-            ).exists():  # fmt: skip
-                mention.save()
-                accepted += 1
+        accepted = importing.accept(result, change_reason=f"Suggested at import of {result.article.source_document}")
         self.stdout.write(f"Accepted {accepted} suggestion(s) as mentions.")
