@@ -2,12 +2,17 @@
 article page with its mentions and figures inline beside the source text, and
 every record's change history (who, when, why, what) under "History"."""
 
+from functools import partial
+
 from django.contrib import admin, messages
 from django.db import models
 from django.forms.models import BaseInlineFormSet
 from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
+
+from curation.admin_import import import_view
 
 from . import text
 from .evidence import segments
@@ -158,6 +163,10 @@ class ArticleAdmin(FoldedSearchMixin, CorpusAdmin):
 
     class Media:
         css = {"all": ["articles/admin.css"]}
+
+    def get_urls(self):
+        route = path("import/", self.admin_site.admin_view(partial(import_view, self)), name="articles_article_import")
+        return [route, *super().get_urls()]
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -1,6 +1,7 @@
 """Editors curating in the admin, in a real browser."""
 
 import json
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -129,3 +130,39 @@ def test_editor_adds_three_articles_in_a_row_with_line_breaks_and_a_mention(edit
     assert len({article.source_document for article in made}) == 3
     mention = PersonMention.objects.get(article=made[0])
     assert made[0].body[mention.start : mention.end] == mention.quote == "Rodríguez"
+
+
+def test_editor_imports_two_documents_in_a_row_from_the_article_list(editor_page, live_server, sample):
+    """Upload one page and paste another: preview, then import, each landing on its new article;
+    importing a name twice is a form error, never a 500."""
+    page = editor_page
+    pages = Path(__file__).parent.parent / "import_pages"
+    page.goto(f"{live_server.url}/admin/articles/article/")
+    page.click("a.importlink")
+    page.set_input_files("#id_upload", str(pages / "ledger-oil-deal.txt"))
+    page.fill("#id_new_outlet", "The Caribbean Ledger")
+    page.click("input[name=_preview]")
+    expect(page.locator(".preview-title")).to_have_text("Cuba signs oil deal with Mexico")
+    expect(page.locator(".preview-removed")).to_contain_text("5 min read")
+    expect(page.locator(".preview-byline")).to_contain_text("Ana Díaz")
+    assert not Article.objects.filter(source_document="ledger-oil-deal.txt").exists()
+    page.click("input[name=_import]")
+    expect(page.locator(".messagelist")).to_contain_text("Imported “Cuba signs oil deal with Mexico”")
+    first = Article.objects.get(source_document="ledger-oil-deal.txt")
+    assert page.url.endswith(f"/admin/articles/article/{first.pk}/change/")
+    assert first.source_text == (pages / "ledger-oil-deal.txt").read_text(encoding="utf-8")
+
+    page.goto(f"{live_server.url}/admin/articles/article/import/")
+    page.fill("#id_text", (pages / "wire-caracas-talks.txt").read_text(encoding="utf-8"))
+    page.fill("#id_source_document", "wire-caracas-talks.txt")
+    page.select_option("#id_outlet", label="The Caribbean Ledger")
+    page.click("input[name=_import]")
+    expect(page.locator(".messagelist")).to_contain_text("Imported")
+    second = Article.objects.get(source_document="wire-caracas-talks.txt")
+    assert second.outlet == first.outlet and "\r" not in second.body
+
+    page.goto(f"{live_server.url}/admin/articles/article/import/")
+    page.fill("#id_text", "Another title\n\nAnother body.")
+    page.fill("#id_source_document", "wire-caracas-talks.txt")
+    page.click("input[name=_import]")
+    expect(page.locator(".field-source_document .errorlist")).to_contain_text(f"article {second.pk}")
