@@ -13,6 +13,7 @@ from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
 from curation.admin_import import import_view
+from curation.importing import link_copy
 
 from . import text
 from .evidence import segments
@@ -167,6 +168,20 @@ class ArticleAdmin(FoldedSearchMixin, CorpusAdmin):
     def get_urls(self):
         route = path("import/", self.admin_site.admin_view(partial(import_view, self)), name="articles_article_import")
         return [route, *super().get_urls()]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if "original" in form.changed_data or (change and "body" not in form.changed_data):
+            return
+        found = link_copy(obj)
+        if found is not None:
+            relation = "a near copy of" if found["relation"] == "copy_of" else "the original of"
+            self.message_user(
+                request,
+                f"This article is {relation} article {found['article']} (containment {found['containment']:.2f}); "
+                "they are linked by “original”. Clear it if they are different stories.",
+                messages.WARNING,
+            )
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

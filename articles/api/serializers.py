@@ -7,6 +7,8 @@ from django.utils.functional import cached_property
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from curation.importing import link_copy
+
 from ..models import Article, Event, EventMention, Figure, Outlet, Person, PersonMention
 from ..snippets import first_snippet
 from .base import CorpusSerializer
@@ -293,10 +295,20 @@ class ArticleDetailSerializer(ArticleSerializer):
             raise serializers.ValidationError({key: [serializers.ErrorDetail(message, code="conflict")]})
         return attrs
 
+    def create(self, validated_data):
+        instance = super().create(validated_data)
+        if "original" not in validated_data:
+            # A near copy is linked on every door; the answer's `original` or `syndicated_copies` shows it.
+            link_copy(instance)
+        return instance
+
     def update(self, instance, validated_data):
+        body_changed = "body" in validated_data and validated_data["body"] != instance.body
         instance = super().update(instance, validated_data)
         fields = ", ".join(sorted({record.field for record, found in self._reanchored if found.outcome == "moved"}))
         instance.move_evidence(self._reanchored, f"Re-anchored after an edit of the article's {fields}")
+        if body_changed and "original" not in validated_data:
+            link_copy(instance)
         return instance
 
 
