@@ -1,5 +1,5 @@
 """Who may write: members of the editors group, which holds the add, change
-and delete permissions on every corpus model."""
+and delete permissions on every corpus model, and those on the suggestions."""
 
 from django.contrib.auth.models import Group, Permission
 
@@ -9,8 +9,16 @@ EDITORS_GROUP = "editors"
 EDITOR_ACTIONS = ["add", "change", "delete", "view"]
 
 
-def editor_codenames():
+# The curation app's suggestions (curation.models.Suggestion): editors run, see and decide them.
+SUGGESTION_CODENAMES = [f"{action}_suggestion" for action in EDITOR_ACTIONS]
+
+
+def corpus_codenames():
     return [f"{action}_{model._meta.model_name}" for model in corpus_models() for action in EDITOR_ACTIONS]
+
+
+def editor_codenames():
+    return [*corpus_codenames(), *SUGGESTION_CODENAMES]
 
 
 def ensure_editors_group() -> Group:
@@ -18,6 +26,7 @@ def ensure_editors_group() -> Group:
     (the data migrations make it; a flushed database has none)."""
     group, _ = Group.objects.get_or_create(name=EDITORS_GROUP)
     group.permissions.add(
-        *Permission.objects.filter(content_type__app_label="articles", codename__in=editor_codenames())
+        *Permission.objects.filter(content_type__app_label="articles", codename__in=corpus_codenames()),
+        *Permission.objects.filter(content_type__app_label="curation", codename__in=SUGGESTION_CODENAMES),
     )
     return group

@@ -471,6 +471,10 @@ SPECTACULAR_SETTINGS = {
         "PrecisionEnum": "articles.dates.Precision",
         "OutletKindEnum": "articles.models.Outlet.Kind",
         "EventKindEnum": "articles.models.Event.Kind",
+        "QualifierEnum": "articles.models.Figure.Qualifier",
+        "SuggestionKindEnum": "curation.models.Suggestion.Kind",
+        "SuggestionStateEnum": "curation.models.Suggestion.State",
+        "RoleEnum": "articles.models.PersonMention.Role",
     },
 }
 

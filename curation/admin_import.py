@@ -182,7 +182,17 @@ def _preview(result: importing.Imported) -> dict:
         "word_count": article.word_count,
         "removed": cleaned.removed,
         "duplicate": result.syndication,
-        "suggestions": result.suggestions,
+        "suggestions": [
+            {
+                "describe": s.describe(),
+                "kind": s.get_kind_display(),
+                "field": s.field,
+                "quote": s.quote,
+                "score": s.score,
+                "new_person": s.kind == "person_mention" and not s.target.get("person"),
+            }
+            for s in result.suggestions
+        ],
     }
 
 
@@ -190,10 +200,10 @@ def _saved(model_admin, request, result: importing.Imported, data) -> HttpRespon
     article = result.article
     accepted = 0
     if data.get("accept_known") and model_admin.has_change_permission(request, article):
-        accepted = importing.accept(
+        accepted = importing.accept_people(
             result,
+            request.user,
             create_people=bool(data.get("create_people")) and request.user.has_perm("articles.add_person"),
-            change_reason=f"Suggested at import of {article.source_document} in the admin",
         )
     said = [f"Imported “{article.title}” from {article.source_document}."]
     if result.syndication:

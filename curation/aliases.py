@@ -69,12 +69,9 @@ def names_of(person) -> list[str]:
     return [person.name, *(person.aliases or [])]
 
 
-def suggest_people(text: str, people: Iterable) -> list[Suggestion]:
-    """The first place each known person is named in `text`, longest name first.
-
-    Where names overlap ("Hugo Chávez" and "Chávez"), the longer match wins,
-    so one stretch of text suggests one person.
-    """
+def every_mention(text: str, people: Iterable) -> list[Suggestion]:
+    """Every place a known person is named in `text`, in order. Where names overlap ("Hugo Chávez"
+    and "Chávez"), the longer match wins, so one stretch of text names one person."""
     tokens = tokenize(text)
     found = []  # (start, -length, person, alias, end)
     for person in people:
@@ -83,19 +80,27 @@ def suggest_people(text: str, people: Iterable) -> list[Suggestion]:
                 found.append((start, -(end - start), person, alias, end))
     found.sort(key=lambda f: (f[0], f[1], str(f[2].pk)))
     taken: list[tuple[int, int]] = []
-    first: dict = {}
-    counts: dict = {}
+    mentions = []
     for start, _, person, alias, end in found:
         if any(start < b and a < end for a, b in taken):
             continue
         taken.append((start, end))
-        counts[person.pk] = counts.get(person.pk, 0) + 1
-        first.setdefault(person.pk, (person, alias, start, end))
-    suggestions = [
-        Suggestion(person, text[start:end], start, end, alias, counts[key])
-        for key, (person, alias, start, end) in first.items()
+        mentions.append(Suggestion(person, text[start:end], start, end, alias, 0))
+    return mentions
+
+
+def suggest_people(text: str, people: Iterable) -> list[Suggestion]:
+    """The first place each known person is named in `text`, with how often they are named."""
+    mentions = every_mention(text, people)
+    counts: dict = {}
+    first: dict = {}
+    for mention in mentions:
+        counts[mention.person.pk] = counts.get(mention.person.pk, 0) + 1
+        first.setdefault(mention.person.pk, mention)
+    return [
+        Suggestion(m.person, m.quote, m.start, m.end, m.alias, counts[m.person.pk])
+        for m in sorted(first.values(), key=lambda m: m.start)
     ]
-    return sorted(suggestions, key=lambda s: s.start)
 
 
 def resolve(name: str, people: Iterable):

@@ -112,7 +112,10 @@ BULLETED = re.compile(r"^\s*[-–—•·*▪►›»]\s+\S")
 # A site's slogan above the headline: "The Caribbean Ledger | Independent news since 1998".
 STRAPLINE = re.compile(
     r"^[^.!?]{2,80}\s[|–—:]\s(?=[^.!?]{2,80}$)[^.!?]*\b(?:news|journal\w*|independent|since \d{4}|daily|weekly"
-    r"|magazine|media|reporting|online|voice of|latest|breaking)\b",
+    r"|magazine|media|reporting|online|voice of|latest|breaking)\b"
+    # or the site's name and the section alone: "The Gulf Courier — Business"
+    r"|^[^.!?]{2,60}\s[|–—]\s(?:business|world|politics|opinion|economy|sports?|americas|culture|international"
+    r"|latin america|caribbean|energy|markets)\s*$",
     re.I,
 )
 

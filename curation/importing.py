@@ -4,8 +4,9 @@
 A raw document becomes an article: cleaned (plain text by curation.cleaning; an HTML page by
 trafilatura for its text, title and authors and htmldate for its date, then the same cleaner for
 what they leave in), saved with the document exactly as received, linked to its original when it is
-a near copy of one (curation.syndication), and given suggestions with evidence: the byline's authors
-and the known people it names. A dry run does all of it and saves nothing.
+a near copy of one (curation.syndication), and given suggestions with evidence (curation.suggesters:
+authors, people, quotations, events, figures), stored for an editor to accept. A dry run does all of
+it and saves nothing.
 """
 
 import datetime
@@ -19,9 +20,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
-from articles.models import Article, Outlet, Person, PersonMention
+from articles.models import Article, Outlet
 
-from . import aliases, cleaning, syndication
+from . import cleaning, suggesting, syndication
+from .models import Suggestion
 
 HTML = re.compile(r"^\s*(?:<!doctype html|<html|<head|<body|<article|<div|<p[\s>])", re.I)
 
@@ -42,7 +44,7 @@ class Imported:
     created: bool
     saved: bool
     syndication: dict | None = None
-    suggestions: list[dict] = field(default_factory=list)
+    suggestions: list[Suggestion] = field(default_factory=list)  # stored, pending (rolled back in a dry run)
     represented: object = None  # what `represent` made of it inside the transaction
 
 
@@ -118,7 +120,7 @@ def run(
             outlet = outlet_for(new_name=new_outlet)
         article, created = _save(raw, source_document, cleaned, outlet, update, change_reason)
         found = link_copy(article, has_author=bool(cleaned.authors))
-        result = Imported(article, cleaned, kind, created, not dry_run, found, suggest(article, cleaned))
+        result = Imported(article, cleaned, kind, created, not dry_run, found, suggesting.refresh(article))
         if represent is not None:
             result.represented = represent(result)
         if dry_run:
@@ -198,66 +200,13 @@ def link_copy(article: Article, has_author: bool | None = None) -> dict | None:
     return {"relation": "copy_of", "article": original_id, "containment": round(match.containment, 3)}
 
 
-def suggest(article: Article, cleaned: cleaning.CleanedDocument | None = None) -> list[dict]:
-    """Mentions to add, each shaped as a body for the mention collection (so a list of them can be
-    posted back whole): the byline's authors with the byline as evidence, and the known people the
-    body names. A person not yet in the corpus comes with `person: null` and their `name`."""
-    people = list(Person.objects.order_by("pk"))
-    proposals = []
-    authors = cleaned.authors if cleaned is not None else []
-    for name in authors:
-        person = aliases.resolve(name, people)
-        spans = aliases.find_spans(article.byline, name) if article.byline else []
-        if not spans:
-            continue
-        start, end = spans[0]
-        proposals.append(
-            _proposal(article, person, name, PersonMention.Role.AUTHOR, "byline", article.byline, start, end)
-        )
-    taken = {p["person"] for p in proposals if p["person"]}
-    for found in aliases.suggest_people(article.body, people):
-        if found.person.slug in taken:
-            continue
-        proposals.append(
-            _proposal(
-                article, found.person, found.person.name, PersonMention.Role.MENTIONED, "body", article.body,
-                found.start, found.end,
-            )
-        )  # fmt: skip
-    return proposals
-
-
-def accept(result: Imported, *, create_people: bool = False, change_reason: str = "Accepted at import") -> int:
-    """Save the suggestions of `result` as mentions (a person not yet in the corpus is created first
-    when `create_people`, else skipped); a suggestion already saved is not saved twice. How many."""
-    accepted = 0
-    for s in result.suggestions:
-        person = Person.objects.filter(slug=s["person"]).first() if s["person"] else None
-        if person is None:
-            if not create_people:
-                continue
-            person, _ = Person.objects.get_or_create(slug=slugify(s["name"])[:100], defaults={"name": s["name"]})
-            s["person"] = person.slug
-        span = {"article": result.article, "person": person, "role": s["role"], "field": s["field"]}
-        if PersonMention.objects.filter(**span, start=s["start"]).exists():
-            continue
-        mention = PersonMention(**span, quote=s["quote"], start=s["start"], end=s["end"])
-        mention.full_clean(validate_constraints=False)
-        mention._change_reason = change_reason
-        mention.save()
-        accepted += 1
-    return accepted
-
-
-def _proposal(article, person, name, role, field_name, text, start, end) -> dict:
-    return {
-        "kind": "person_mention",
-        "article": article.pk,
-        "person": person.slug if person else None,
-        "name": person.name if person else name,
-        "role": str(role),
-        "field": field_name,
-        "quote": text[start:end],
-        "start": start,
-        "end": end,
-    }
+def accept_people(result: Imported, user=None, *, create_people: bool = False) -> int:
+    """Accept the import's suggested person mentions (authors, people named, quotations): those of
+    people already in the corpus, and of new people too when `create_people`. How many."""
+    chosen = [
+        s for s in result.suggestions
+        if s.kind == Suggestion.Kind.PERSON_MENTION and s.state == Suggestion.State.PENDING
+        and (s.target.get("person") or create_people)
+    ]  # fmt: skip
+    suggesting.accept(chosen, user, create_people=create_people)
+    return len(chosen)

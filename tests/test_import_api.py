@@ -40,9 +40,11 @@ def test_a_dry_run_answers_as_an_import_would_and_saves_nothing(editor_client, c
     rules = {removed["rule"] for removed in data["removed"]}
     assert {"site strapline", "title", "dateline", "byline", "comment and share line"} <= rules
     assert data["format"] == "text"
-    suggested = {(s["person"], s["role"], s["field"]) for s in data["suggestions"]}
+    suggested = {(s["target"].get("person"), s["target"].get("role"), s["field"]) for s in data["suggestions"]}
     assert ("fidel-castro", "mentioned", "body") in suggested
     assert (None, "author", "byline") in suggested  # Ana Díaz is not in the corpus yet
+    assert {s["kind"] for s in data["suggestions"]} >= {"person_mention", "figure"}
+    assert all(s["id"] is None for s in data["suggestions"])  # nothing stored
 
 
 def test_a_dry_run_with_a_new_outlet_creates_no_outlet(editor_client, corpus):
@@ -57,15 +59,14 @@ def test_import_then_accept_then_read_back_in_three_requests(editor_client, corp
     assert made.status_code == 201, made.json()
     article = made.json()
     assert made["Location"].endswith(f"/api/v1/articles/{article['id']}/")
-    known = [s for s in article["suggestions"] if s["person"]]
-    accepted = editor_client.post(
-        "/api/v1/person-mentions/",
-        [{key: s[key] for key in ("article", "person", "role", "field", "quote")} for s in known],
-        format="json",
-    )
-    assert accepted.status_code == 201, accepted.json()
+    chosen = [s for s in article["suggestions"] if s["kind"] != "person_mention" or s["target"]["person"]]
+    accepted = editor_client.post("/api/v1/suggestions/accept/", {"ids": [s["id"] for s in chosen]}, format="json")
+    assert accepted.status_code == 200, accepted.json()
+    assert {s["state"] for s in accepted.json()["results"]} == {"accepted"}
     detail = editor_client.get(f"/api/v1/articles/{article['id']}/").json()
-    assert {m["person"]["slug"] for m in detail["person_mentions"]} == {s["person"] for s in known}
+    people = {s["target"]["person"] for s in chosen if s["kind"] == "person_mention"}
+    assert {m["person"]["slug"] for m in detail["person_mentions"]} == people
+    assert len(detail["figures"]) == len([s for s in chosen if s["kind"] == "figure"]) > 0
     assert detail["outlet"]["slug"] == "telesur"
     assert_spans_hold()
 
@@ -84,7 +85,9 @@ def test_an_html_page_goes_through_trafilatura_and_htmldate(editor_client, corpu
         assert furniture not in data["body"]
     assert "30–40%" in data["body"]
     assert data["source_text"].startswith("<!DOCTYPE html>")
-    assert ("delcy-rodriguez", "mentioned") in {(s["person"], s["role"]) for s in data["suggestions"]}
+    assert ("delcy-rodriguez", "mentioned") in {
+        (s["target"].get("person"), s["target"].get("role")) for s in data["suggestions"]
+    }
 
 
 def test_wire_copy_keeps_the_story_and_drops_its_furniture(editor_client, corpus):
@@ -97,7 +100,7 @@ def test_wire_copy_keeps_the_story_and_drops_its_furniture(editor_client, corpus
     assert data["body"].startswith("CARACAS (Reuters) - Venezuela and Cuba renewed")
     for furniture in ("Read more", "record low", "Share this article"):
         assert furniture not in data["body"]
-    assert {"hugo-chavez", "fidel-castro"} <= {s["person"] for s in data["suggestions"]}
+    assert {"hugo-chavez", "fidel-castro"} <= {s["target"].get("person") for s in data["suggestions"]}
 
 
 def test_a_near_copy_of_an_article_is_linked_and_said(editor_client, corpus):

@@ -1,9 +1,9 @@
 """`POST /api/v1/articles/import/`: the API's door to the import pipeline (curation.importing).
 
 It answers with the article's detail as `GET /articles/{id}/` gives it, plus what the import found:
-the lines the cleaner removed and why, a near copy it linked, and suggested mentions, each shaped as
-a body for `POST /api/v1/person-mentions/` (a list of them may be posted back whole). A dry run
-answers the same, from inside a transaction that is rolled back.
+the lines the cleaner removed and why, a near copy it linked, and the stored suggestions (accept them
+with `POST /api/v1/suggestions/accept/`). A dry run answers the same, from inside a transaction that
+is rolled back, so its suggestions have no ids.
 """
 
 from rest_framework import serializers, status
@@ -14,6 +14,7 @@ from articles.api.base import StrictKeys
 from articles.api.serializers import ArticleDetailSerializer
 
 from .. import importing
+from .suggestions import SuggestionSerializer
 
 
 class ImportRequestSerializer(StrictKeys, serializers.Serializer):
@@ -50,16 +51,8 @@ class RemovedLineSerializer(serializers.Serializer):
     text = serializers.CharField()
 
 
-class SuggestedMentionSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=["person_mention"])
-    article = serializers.IntegerField()
-    person = serializers.SlugField(allow_null=True, help_text="Null for someone not yet in the corpus.")
-    name = serializers.CharField()
-    role = serializers.CharField()
-    field = serializers.CharField()
-    quote = serializers.CharField()
-    start = serializers.IntegerField()
-    end = serializers.IntegerField()
+class ImportSuggestionSerializer(SuggestionSerializer):
+    id = serializers.IntegerField(allow_null=True, read_only=True, help_text="Null in a dry run: nothing is stored.")
 
 
 class CopyFoundSerializer(serializers.Serializer):
@@ -76,7 +69,7 @@ class ImportedArticleSerializer(ArticleDetailSerializer):
     format = serializers.ChoiceField(choices=["text", "html"], read_only=True)
     removed = RemovedLineSerializer(many=True, read_only=True)
     duplicate = CopyFoundSerializer(read_only=True, allow_null=True)
-    suggestions = SuggestedMentionSerializer(many=True, read_only=True)
+    suggestions = ImportSuggestionSerializer(many=True, read_only=True)
 
     class Meta(ArticleDetailSerializer.Meta):
         fields = [*ArticleDetailSerializer.Meta.fields, "format", "removed", "duplicate", "suggestions"]
@@ -95,7 +88,10 @@ def import_document(view, request):
         data["format"] = result.format
         data["removed"] = [{"line": r.line, "rule": r.rule, "text": r.text} for r in result.cleaned.removed]
         data["duplicate"] = result.syndication
-        data["suggestions"] = result.suggestions
+        data["suggestions"] = ImportSuggestionSerializer(result.suggestions, many=True).data
+        if values["dry_run"]:
+            for suggestion in data["suggestions"]:
+                suggestion["id"] = None
         return data
 
     try:

@@ -21,7 +21,9 @@ class Command(BaseCommand):
         parser.add_argument("--new-outlet", help="Name of an outlet to create for it (its slug is made from it).")
         parser.add_argument("--dry-run", action="store_true", help="Show what would be created; save nothing.")
         parser.add_argument(
-            "--accept-suggestions", action="store_true", help="Create the suggested mentions of known people."
+            "--accept-suggestions",
+            action="store_true",
+            help="Accept the suggested mentions of people already in the corpus (the rest stay pending for review).",
         )
         parser.add_argument("--title", help="The title, where the document's first line is not it.")
         parser.add_argument("--summary", help="The text of the paragraph that is the dek; it leaves the body.")
@@ -84,13 +86,11 @@ class Command(BaseCommand):
                 f"Syndication: a copy of article {found['article']} (containment {found['containment']:.2f})."
             )
         if not result.suggestions:
-            self.stdout.write("No known people found.")
-        for s in result.suggestions:
-            who = f"{s['person']} ({s['name']})" if s["person"] else f"{s['name']} (not yet in the corpus)"
-            self.stdout.write(
-                f"Suggest {who} as {s['role']}: {s['quote']!r} at {s['start']}:{s['end']} in the {s['field']}"
-            )
+            self.stdout.write("No suggestions.")
+        for suggestion in result.suggestions:
+            self.stdout.write(f"Suggest {suggestion.describe()} at {suggestion.start}:{suggestion.end} in the "
+                              f"{suggestion.field} (score {suggestion.score:.2f}, {suggestion.suggester})")  # fmt: skip
 
     def _accept(self, result):
-        accepted = importing.accept(result, change_reason=f"Suggested at import of {result.article.source_document}")
-        self.stdout.write(f"Accepted {accepted} suggestion(s) as mentions.")
+        accepted = importing.accept_people(result)
+        self.stdout.write(f"Accepted {accepted} suggested mention(s) of people in the corpus.")

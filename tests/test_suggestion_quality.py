@@ -1,0 +1,54 @@
+"""How good the suggesters are, held at the floors the curation issue set: run over the five seed
+documents' articles, their proposals against the records editors curated (curation.quality)."""
+
+from pathlib import Path
+
+import pytest
+
+from articles.models import Article
+from curation.quality import measure, measure_pages
+
+pytestmark = pytest.mark.django_db
+RECALL_FLOORS = {"people": 0.95, "quotations": 0.8, "figures": 0.8, "events": 0.6}
+PRECISION_FLOOR = 0.7
+
+
+@pytest.fixture
+def report(corpus):
+    return measure(Article.objects.order_by("pk"))
+
+
+@pytest.mark.parametrize("kind", RECALL_FLOORS)
+def test_recall_on_the_seeds_holds_its_floor(report, kind):
+    assert report[kind]["curated"] > 0
+    assert report[kind]["recall"] >= RECALL_FLOORS[kind], report[kind]
+
+
+def test_precision_on_the_seeds_holds_its_floor(report):
+    assert report["overall"]["precision"] >= PRECISION_FLOOR, report
+
+
+# Pages written after the suggesters were built, never used to tune them (tests/unseen_pages: a wire
+# story, a regional paper, an opinion column; each with its editor's annotations). Measured once on
+# 2026-12-04: authors 1.0, people 0.857, quotations 0.75, events 0.70, figures 1.0 recall; precision
+# 0.875. The floors hold what they reached, so a change that loses ground on new text shows here.
+UNSEEN_RECALL_FLOORS = {"authors": 1.0, "people": 0.85, "quotations": 0.75, "events": 0.7, "figures": 0.9}
+UNSEEN = sorted((Path(__file__).parent / "unseen_pages").glob("*.txt"))
+
+
+@pytest.fixture
+def unseen_report(corpus):
+    return measure_pages(UNSEEN)
+
+
+def test_the_unseen_pages_are_there_with_their_annotations():
+    assert len(UNSEEN) >= 3 and all(page.with_suffix(".gold.json").exists() for page in UNSEEN)
+
+
+@pytest.mark.parametrize("kind", UNSEEN_RECALL_FLOORS)
+def test_recall_on_pages_never_tuned_to_holds_what_it_reached(unseen_report, kind):
+    assert unseen_report[kind]["recall"] >= UNSEEN_RECALL_FLOORS[kind], unseen_report[kind]
+
+
+def test_precision_on_pages_never_tuned_to_holds_what_it_reached(unseen_report):
+    assert unseen_report["overall"]["precision"] >= 0.85, unseen_report
