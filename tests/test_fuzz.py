@@ -100,7 +100,12 @@ def map_body(ctx, body):
     creating = ctx.operation is not None and ctx.operation.method.upper() == "POST"
     if creating and "published_precision" in body:
         body.setdefault("published", None)
-    if "published" in body:  # a date has a precision, and only a dated article has one
+    # A negative case's mutated precision or time (a number, a word not in the enum) is left as generated: turned
+    # into a valid one, the case would no longer be the invalid request it claims to be.
+    published_valid = body.get("published_precision", "") in ("", *dates.Precision.values) and (
+        body.get("published_time") is None or _time(body["published_time"])
+    )
+    if "published" in body and published_valid:  # a date has a precision, and only a dated article has one
         if body["published"] is None:
             body["published_precision"], body["published_time"] = "", None
         elif not body.get("published_precision"):
@@ -108,7 +113,7 @@ def map_body(ctx, body):
         published = _day(body.get("published"))
         if published and body.get("published_precision") in dates.Precision.values:
             body["published"] = dates.period_start(published, body["published_precision"]).isoformat()
-    if body.get("published_time") is not None:
+    if body.get("published_time") is not None and published_valid:
         if body.get("published") is None:
             body["published_time"] = None
         else:
@@ -137,6 +142,13 @@ def map_query(ctx, query):
 def _day(value):
     try:
         return datetime.date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def _time(value):
+    try:
+        return datetime.time.fromisoformat(value) if isinstance(value, str) else None
     except ValueError:
         return None
 

@@ -39,8 +39,13 @@ EXPECTED = {
 pytestmark = pytest.mark.django_db
 
 
+# Not a corpus resource with create/read/update/delete, but the editors' worklist: its own permission
+# tests, partial ones included, are in test_suggestions_api.py.
+WORKLISTS = {"suggestions"}
+
+
 def test_the_matrix_covers_every_resource_the_api_serves():
-    assert set(RESOURCES) == {prefix for prefix, _, _ in router.registry}
+    assert set(RESOURCES) == {prefix for prefix, _, _ in router.registry} - WORKLISTS
 
 
 def snapshot():

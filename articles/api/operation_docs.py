@@ -82,6 +82,8 @@ RESOURCES = {
 OTHER_TAGS = {
     "tokens": "Your API tokens: several per user, each read-only or read and write, with an optional expiry; "
     "the key is shown once, when the token is made.",
+    "suggestions": "Editors' worklist: mentions and figures the suggesters propose for an article, with their "
+    "evidence, waiting to be accepted (which creates the record) or rejected (which the suggesters remember).",
 }
 
 WRITE_NOTE = (

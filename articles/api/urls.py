@@ -1,5 +1,7 @@
 from rest_framework.routers import DefaultRouter
 
+from curation.api.suggestions import SuggestionViewSet
+
 from . import views
 
 app_name = "api"
@@ -12,5 +14,6 @@ router.register("events", views.EventViewSet)
 router.register("figures", views.FigureViewSet)
 router.register("person-mentions", views.PersonMentionViewSet)
 router.register("event-mentions", views.EventMentionViewSet)
+router.register("suggestions", SuggestionViewSet)
 
 urlpatterns = router.urls

@@ -2,7 +2,9 @@ from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework.decorators import action
 
+from accounts.permissions import TokenScope
 from curation.api.importing import ImportedArticleSerializer, ImportRequestSerializer, import_document
+from curation.api.suggestions import ArticleSuggestionPermissions, SuggestionResultsSerializer, article_suggestions
 
 from .. import comparison
 from ..filtersets import (
@@ -49,11 +51,11 @@ class ArticleViewSet(CorpusViewSet):
             "Editors only (it adds an article). Send the document as received, plain text or an HTML page, with a "
             "unique `source_document` name; the server cleans it (the page furniture it removed, and why, is in "
             "`removed`), extracts title, byline, date and caption, keeps `source_text` verbatim, links a near copy "
-            "of an existing article (`duplicate`), and suggests mentions with evidence (`suggestions`, each a body "
-            "for `POST /api/v1/person-mentions/`; post the list back whole to accept them). 201 with the article's "
-            "detail; with `dry_run`, 200 with the same answer and nothing saved."
+            "of an existing article (`duplicate`), and stores suggestions with evidence (`suggestions`: authors, "
+            "people, quotations, events and figures; accept them with `POST /api/v1/suggestions/accept/`). 201 with "
+            "the article's detail; with `dry_run`, 200 with the same answer and nothing saved."
             '\n\nExample: `POST /api/v1/articles/import/` with `{"text": "Cuba signs oil deal\\n\\nBy Ana Díaz'
-            '\\n\\nHAVANA — …", "source_document": "ledger-2026-02-04.txt", "outlet": "granma", "dry_run": true}`'
+            '\\n\\nHAVANA — …", "source_document": "ledger-2026-02-04.txt", "outlet": "telesur", "dry_run": true}`'
         ),
         request=ImportRequestSerializer,
         responses={
@@ -65,6 +67,38 @@ class ArticleViewSet(CorpusViewSet):
     @action(detail=False, methods=["post"], url_path="import", url_name="import")
     def import_document(self, request):
         return import_document(self, request)
+
+    @extend_schema(
+        methods=["GET"],
+        summary="List an article's suggestions",
+        description="Editors only. The suggestions the suggesters made for this article, with their evidence, "
+        "score and suggester: pending ones unless `state` says otherwise (`all` for every state). Decide them "
+        "with `POST /api/v1/suggestions/accept/` or `reject/`. Example: `GET /api/v1/articles/7/suggestions/`.",
+        parameters=[
+            OpenApiParameter(
+                "state", str, enum=["pending", "accepted", "rejected", "all"], description="Default: pending."
+            )
+        ],
+        responses={200: SuggestionResultsSerializer, **error_responses("GET", detail=True)},
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Run the suggesters on an article",
+        description="Editors only. Propose people, quotations, authors, events and figures for this article "
+        "now; 201 with the new suggestions (none that was rejected before, nor any the article already has). "
+        "Example: `POST /api/v1/articles/7/suggestions/` with no body.",
+        request=None,
+        responses={201: SuggestionResultsSerializer, **error_responses("POST", detail=True)},
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        permission_classes=[ArticleSuggestionPermissions, TokenScope],
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def suggestions(self, request, pk=None):
+        return article_suggestions(request, self.get_object())
 
 
 class PersonViewSet(CorpusViewSet):
