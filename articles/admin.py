@@ -12,6 +12,7 @@ from django.urls import path
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
+from curation import admin_suggestions
 from curation.admin_import import import_view
 from curation.importing import link_copy
 
@@ -162,12 +163,23 @@ class ArticleAdmin(FoldedSearchMixin, CorpusAdmin):
         ("Record", {"fields": ["created", "modified"], "classes": ["collapse"]}),
     ]
 
+    actions = [admin_suggestions.suggest_action]
+
     class Media:
         css = {"all": ["articles/admin.css"]}
+        js = ["articles/suggestions.js", "articles/annotate.js"]
+
+    def has_suggest_permission(self, request) -> bool:
+        return request.user.has_perm("curation.add_suggestion")
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        article = self.get_object(request, object_id)
+        extra_context = {**(extra_context or {}), **admin_suggestions.panel_context(request, article)}
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_urls(self):
         route = path("import/", self.admin_site.admin_view(partial(import_view, self)), name="articles_article_import")
-        return [route, *super().get_urls()]
+        return [route, *admin_suggestions.urls(self), *super().get_urls()]
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
