@@ -62,7 +62,7 @@ def test_docs_pages_render_and_load_nothing_from_outside(api, page):
     assert off_machine_references(html) == []
     # Not even in the inline script or a preconnect hint: no absolute URL to another host anywhere.
     assert [url for url in re.findall(r"https?://[^\s\"'<>)]+", html) if "//testserver" not in url] == []
-    assert "/static/drf_spectacular_sidecar/" in html
+    assert "/static/drf_spectacular_sidecar/" in html or "/docs-assets/redoc/" in html
     # What the bundled scripts ask for at run time is held to this machine by the browser.
     policy = response["Content-Security-Policy"]
     assert "default-src 'self'" in policy
@@ -74,3 +74,11 @@ def test_docs_assets_are_served_by_the_project(api):
     html = api.get("/api/docs/").content.decode()
     for asset in re.findall(r"""src=["'](/static/[^"']+)["']""", html):
         assert api.get(asset).status_code == 200, asset
+
+
+def test_the_redoc_bundle_asks_no_cdn_for_its_logo(client):
+    bundle = client.get("/docs-assets/redoc/bundles/redoc.standalone.js")
+    assert bundle.status_code == 200 and bundle["Content-Type"].startswith("text/javascript")
+    text = bundle.content.decode()
+    assert "cdn.redoc.ly" not in text and "/static/articles/docs-logo.svg" in text
+    assert "/docs-assets/redoc/bundles/redoc.standalone.js" in client.get("/api/redoc/").content.decode()
