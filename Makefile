@@ -42,7 +42,12 @@ lint: dev-venv
 
 # A fixed hash seed, so the fuzzing's fixed seed replays the same cases on every machine (the workers
 # pytest-xdist starts inherit it); one worker per core, each with its own test database.
-test: lint
+# The JavaScript tools the suite runs on the schema (Spectral), exactly as package-lock.json pins them.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $@
+
+test: lint node_modules/.installed
 	PYTHONHASHSEED=0 $(BIN)/python -m pytest -n auto
 
 # Production serving never runs with DEBUG on, whatever the development default above says.

@@ -467,6 +467,7 @@ SPECTACULAR_SETTINGS = {
         "articles.api.schema.either_comparison",
         "articles.api.schema.error_components",
         "articles.api.schema.reader_docs",
+        "articles.api.schema.unused_components",
     ],
     "ENUM_NAME_OVERRIDES": {
         "PrecisionEnum": "articles.dates.Precision",

@@ -2,6 +2,8 @@
 response-shaping parameters, facets, the export formats, every error status
 an operation can answer, and which operations need no credentials."""
 
+import json
+
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import permissions
@@ -289,3 +291,16 @@ def reader_docs(result, generator, request, public):
     described.update(operation_docs.OTHER_TAGS)
     result["tags"] = [{"name": name, "description": text} for name, text in described.items() if name in used]
     return result
+
+
+def unused_components(result, generator, request, public):
+    """Drop the schemas nothing refers to: the split request forms of read-only nested serializers
+    (`BriefArticleRequest`, …), which drf-spectacular makes whether or not a request uses them."""
+    schemas = result.get("components", {}).get("schemas", {})
+    while True:
+        text = json.dumps(result, default=str)
+        unused = [name for name in schemas if f'"#/components/schemas/{name}"' not in text]
+        if not unused:
+            return result
+        for name in unused:
+            del schemas[name]
