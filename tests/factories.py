@@ -2,6 +2,7 @@
 
 import datetime
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from articles.evidence import locate
 from articles.models import Article, Event, EventMention, Figure, Outlet, Person, PersonMention
@@ -196,3 +197,22 @@ def assert_spans_hold():
             )
             checked += 1
     return checked
+
+
+GULF_PAGE = Path(__file__).parent / "import_pages" / "gulf-courier-ministers.txt"
+
+
+def gulf_article() -> Article:
+    """The Gulf Courier page (a test page, not a seed) as an article, cleaned by hand: its byline
+    names a new person, its body known people, quotations, two dated events and four figures."""
+    raw = GULF_PAGE.read_text(encoding="utf-8")
+    article = Article(
+        title="Caracas and Havana pledge fuel swap as blackouts spread",
+        byline="By Lucía Herrera",
+        body=raw.split("\n\n", 1)[1].split("\n\nMore from")[0],
+        source_document=GULF_PAGE.name,
+        source_text=raw,
+    )
+    article.full_clean()
+    article.save()
+    return article

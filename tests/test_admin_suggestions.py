@@ -1,35 +1,24 @@
 """Suggestions on the admin's article page: run, accept, reject, undo, one click each, through the
 same code as the API (curation.suggesting); and who may do what."""
 
-from pathlib import Path
-
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.test import Client
 
-from articles.models import Article, PersonMention
+from articles.models import PersonMention
 from articles.permissions import ensure_editors_group
 from curation import suggesting
 from curation.models import Suggestion
 
-from .factories import assert_spans_hold
+from .factories import assert_spans_hold, gulf_article
 
 pytestmark = pytest.mark.django_db
-PAGE = (Path(__file__).parent / "import_pages" / "gulf-courier-ministers.txt").read_text(encoding="utf-8")
 
 
 @pytest.fixture
 def article(corpus):
-    made = Article(
-        title="Caracas and Havana pledge fuel swap",
-        byline="By Lucía Herrera",
-        body=PAGE.split("\n\n", 1)[1].split("\n\nMore from")[0],
-        source_document="gulf.txt",
-        source_text=PAGE,
-    )
-    made.full_clean()
-    made.save()
+    made = gulf_article()
     suggesting.refresh(made)
     return made
 

@@ -1,34 +1,23 @@
 """Suggestions through the API: run, list, accept, reject and undo, all or none, with the permissions
 each needs. On a page written for these tests (tests/import_pages), not a seed document."""
 
-from pathlib import Path
-
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 
-from articles.models import Article, Figure, Person, PersonMention
+from articles.models import Figure, Person, PersonMention
 from curation.models import Suggestion
 
 from .conftest import client_for
-from .factories import assert_spans_hold
+from .factories import assert_spans_hold, gulf_article
 
 pytestmark = pytest.mark.django_db
-PAGE = (Path(__file__).parent / "import_pages" / "gulf-courier-ministers.txt").read_text(encoding="utf-8")
 ACCEPT, REJECT, UNDO = "/api/v1/suggestions/accept/", "/api/v1/suggestions/reject/", "/api/v1/suggestions/undo/"
 
 
 @pytest.fixture
 def article(corpus):
-    made = Article(
-        title="Caracas and Havana pledge fuel swap as blackouts spread",
-        byline="By Lucía Herrera",
-        body=PAGE.split("\n\n", 1)[1].split("\n\nMore from")[0],
-        source_document="gulf.txt",
-        source_text=PAGE,
-    )
-    made.full_clean()
-    made.save()
+    made = gulf_article()
     return made
 
 

@@ -9,6 +9,10 @@ import os
 import shutil
 
 import pytest
+from django.contrib.auth import get_user_model
+from playwright.sync_api import expect
+
+from articles.permissions import ensure_editors_group
 
 # Playwright's sync API runs an event loop in the test thread; the tests' own
 # ORM calls are still synchronous and safe.
@@ -73,3 +77,25 @@ def off_machine_requests(page):
         return [r.url for r in attempted]
 
     return sent
+
+
+EDITOR_PASSWORD = "a-long-browser-password"
+
+
+def sign_in_as_editor(page, live_server, username="curator"):
+    """Make an editor with admin access and sign in as them, as a person does, on the login page."""
+    user = get_user_model().objects.create_user(username, password=EDITOR_PASSWORD, is_staff=True)
+    user.groups.add(ensure_editors_group())
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", EDITOR_PASSWORD)
+    page.click("input[type=submit]")
+    expect(page.locator("#site-name")).to_contain_text("Corpus API curation")
+    return page
+
+
+def pick(page, box, typed, option):
+    """Choose `option` in the autocomplete inside `box` (a locator), as an editor does: open it, type, click."""
+    box.locator(".select2-selection").click()
+    page.fill(".select2-search__field", typed)
+    page.click(f".select2-results__option:has-text('{option}')")

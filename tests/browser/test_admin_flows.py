@@ -4,28 +4,19 @@ import json
 from pathlib import Path
 
 import pytest
-from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from articles.models import Article, Figure, Person, PersonMention
-from articles.permissions import ensure_editors_group
 
 from ..factories import span
+from .conftest import pick, sign_in_as_editor
 
 pytestmark = pytest.mark.django_db(transaction=True)
-PASSWORD = "a-long-browser-password"
 
 
 @pytest.fixture
 def editor_page(page, live_server, sample):
-    user = get_user_model().objects.create_user("curator", password=PASSWORD, is_staff=True)
-    user.groups.add(ensure_editors_group())
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", "curator")
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    expect(page.locator("#site-name")).to_contain_text("Corpus API curation")
-    return page
+    return sign_in_as_editor(page, live_server)
 
 
 def api_json(page, url):
@@ -116,9 +107,7 @@ def test_editor_adds_three_articles_in_a_row_with_line_breaks_and_a_mention(edit
             page.click("#person_mentions-group .add-row a")
             page.select_option("select[name=person_mentions-0-role]", "mentioned")
             # The person's autocomplete, as an editor uses it: open, type, pick.
-            page.click("#person_mentions-0 .select2-selection")
-            page.fill(".select2-search__field", "Rodr")
-            page.click(f".select2-results__option:has-text('{sample.people['rodriguez'].name}')")
+            pick(page, page.locator("#person_mentions-0"), "Rodr", sample.people["rodriguez"].name)
             start = body.index("Rodríguez")
             page.fill("textarea[name=person_mentions-0-quote]", "Rodríguez")
             page.fill("input[name=person_mentions-0-start]", str(start))

@@ -6,19 +6,17 @@ then add a second and a third article. The form submits are counted against a bu
 from pathlib import Path
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from playwright.sync_api import expect
 
 from articles.models import Article, EventMention, Figure, PersonMention
-from articles.permissions import ensure_editors_group
 from curation.models import Suggestion
 
 from ..factories import assert_spans_hold
+from .conftest import pick, sign_in_as_editor
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PAGE = Path(__file__).parent.parent / "import_pages" / "gulf-courier-ministers.txt"
-PASSWORD = "a-long-browser-password"
 # Preview, Import, Accept all, three "Add person and accept", one save with the two annotations, one
 # save of the edited body, and the second and third articles: 10.
 SUBMIT_BUDGET = 10
@@ -27,13 +25,7 @@ SUBMIT_BUDGET = 10
 @pytest.fixture
 def curator(page, live_server):
     call_command("loaddata", "corpus", verbosity=0)
-    user = get_user_model().objects.create_user("curator", password=PASSWORD, is_staff=True)
-    user.groups.add(ensure_editors_group())
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", "curator")
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    expect(page.locator("#site-name")).to_contain_text("Corpus API curation")
+    sign_in_as_editor(page, live_server)
     submits, failures = [], []
     page.on("request", lambda r: submits.append(r.url) if r.method == "POST" and r.is_navigation_request() else None)
     page.on("response", lambda r: failures.append(f"{r.status} {r.url}") if r.status >= 500 else None)
@@ -110,15 +102,11 @@ def test_a_raw_document_becomes_a_curated_article_in_the_admin_alone(curator, li
     expect(page.locator(".annotate-status")).to_contain_text("Rodríguez")
     page.click("button[data-annotate=person_mentions]")
     row = page.locator("#person_mentions-group tr.dynamic-person_mentions").last
-    row.locator(".select2-selection").click()
-    page.fill(".select2-search__field", "Delcy")
-    page.click(".select2-results__option:has-text('Delcy Rodríguez')")
+    pick(page, row, "Delcy", "Delcy Rodríguez")
     row.locator("select[name$=-role]").select_option("mentioned")
     page.click("#person_mentions-group .add-row a")
     typed = page.locator("#person_mentions-group tr.dynamic-person_mentions").last
-    typed.locator(".select2-selection").click()
-    page.fill(".select2-search__field", "Delcy")
-    page.click(".select2-results__option:has-text('Delcy Rodríguez')")
+    pick(page, typed, "Delcy", "Delcy Rodríguez")
     typed.locator("select[name$=-role]").select_option("quoted")
     typed.locator("textarea[name$=-quote]").fill("Venezuela would honour every contract signed with Havana")
     page.click("input[name=_continue]")
