@@ -9,6 +9,16 @@ from rest_framework import permissions
 # a message, or the messages of each field or parameter at fault.
 ERROR = {"$ref": "#/components/schemas/Error"}
 FIELD_ERRORS = {"$ref": "#/components/schemas/FieldErrors"}
+MESSAGES = {"type": "array", "items": {"type": "string"}}
+
+
+def _items(deeper: dict) -> dict:
+    """Messages by item (index or key): each a list of messages, or, one level down, `deeper`. Spelled
+    out three levels deep rather than as a schema referring to itself, which openapi-python-client
+    cannot generate (it dropped every error response); anything deeper is typed as a plain object."""
+    return {"type": "object", "additionalProperties": {"oneOf": [MESSAGES, deeper]}}
+
+
 ERROR_COMPONENTS = {
     "Error": {
         "type": "object",
@@ -31,11 +41,9 @@ ERROR_COMPONENTS = {
         "additionalProperties": {"$ref": "#/components/schemas/FieldMessages"},
     },
     "FieldMessages": {
-        "description": "A field's messages; for a list or object field, the messages of each item by its index or key.",
-        "oneOf": [
-            {"type": "array", "items": {"type": "string"}},
-            {"type": "object", "additionalProperties": {"$ref": "#/components/schemas/FieldMessages"}},
-        ],
+        "description": "A field's messages; for a list or object field (a bulk write's records, say), the messages "
+        "of each item by its index or key, and of theirs in turn.",
+        "oneOf": [MESSAGES, _items(_items(_items({"type": "object"})))],
     },
 }
 # 400 and 409 name fields; every other error is one message.
