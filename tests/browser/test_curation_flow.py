@@ -74,6 +74,7 @@ def test_a_raw_document_becomes_a_curated_article_in_the_admin_alone(curator, li
     page.goto(f"{live_server.url}/admin/articles/article/")
     page.click("a.importlink")
     page.set_input_files("#id_upload", str(PAGE))
+    page.fill("#id_new_outlet", "The Gulf Courier")
     page.click("input[name=_preview]")
     expect(page.locator(".preview-title")).to_have_text("Caracas and Havana pledge fuel swap as blackouts spread")
     expect(page.locator(".preview-removed")).to_contain_text("Share this story")
@@ -81,6 +82,7 @@ def test_a_raw_document_becomes_a_curated_article_in_the_admin_alone(curator, li
     page.click("input[name=_import]")
     expect(page.locator(".messagelist")).to_contain_text("Imported")
     article = Article.objects.get(source_document=PAGE.name)
+    assert article.outlet.name == "The Gulf Courier" and article.byline == "By Lucía Herrera"
     assert page.url.endswith(f"/admin/articles/article/{article.pk}/change/")
 
     # 2. Suggestions: accept every pending one, then the new people one by one.
@@ -91,7 +93,8 @@ def test_a_raw_document_becomes_a_curated_article_in_the_admin_alone(curator, li
         page.locator("button.suggestion-accept[name=create_person]").first.click()
         expect(page.locator(".messagelist")).to_contain_text("Accepted")
     assert not Suggestion.objects.filter(article=article, state="pending").exists()
-    assert PersonMention.objects.filter(article=article, role="author", person__name="Lucía Herrera").exists()
+    author = PersonMention.objects.get(article=article, role="author", person__name="Lucía Herrera")
+    assert (author.field, article.byline[author.start : author.end]) == ("byline", "Lucía Herrera")
     assert Figure.objects.filter(article=article, unit="barrels per day").exists()
     assert EventMention.objects.filter(article=article, event__slug="us-attack-on-venezuela-2026").exists()
 
