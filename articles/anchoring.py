@@ -75,7 +75,10 @@ def anchor(
         raise AnchorError("quote", "The quote may not be empty.")
     starts = occurrences(text, quote)
     if not starts:
-        raise AnchorError("quote", f"The quote does not occur in the {field}." + near_miss_message(text, quote, field))
+        nearest = near_miss_message(text, quote, field).strip()
+        # With no near miss, that message already says the quote is not there; said once.
+        missing = "" if nearest.startswith("The quote does not occur") else f"The quote does not occur in the {field}. "
+        raise AnchorError("quote", missing + nearest)
     if occurrence is not None:
         if not 1 <= occurrence <= len(starts):
             raise AnchorError(
