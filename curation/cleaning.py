@@ -57,6 +57,10 @@ FURNITURE_RULES: list[tuple[str, re.Pattern]] = [
         ),
     ),
     ("wrapper label", re.compile(r"^\s*\[?\s*(?:article\s+)?(?:body|text|content)\s*:?\s*\]?\s*$", re.I)),
+    # "© 2026 Andes Wire Service. All rights reserved."
+    ("copyright line", re.compile(r"^\s*(?:©|\(c\)\s|copyright\s+(?:©\s*)?\d{4})|\ball rights reserved\.?\s*$", re.I)),
+    # "Tags: Cuba, energy" under the story: the site's index terms, not the article's words.
+    ("tags line", re.compile(r"^\s*(?:tags|topics|filed under|keywords)\s*:\s*\S[^.!?]*$", re.I)),
 ]
 
 # A "RELATED:" line announces a link whose headline is the next line.
@@ -105,6 +109,11 @@ DATELINES = [
     re.compile(rf"^\s*{_BULLET}(?P<month>{_MONTHS})\.?\s+(?P<year>\d{{4}})\s*$", re.I),
 ]
 
+# "Published: …", "Updated on …": the label before a dateline; "09:30 ET": the zone after its time.
+DATELINE_LABEL = re.compile(
+    r"^\s*(?:(?:first\s+)?published|updated|last updated|posted|publicado|actualizado)(?:\s+on)?\s*:?\s*", re.I
+)
+DATELINE_ZONE = re.compile(r"\s+(?:ET|EST|EDT|CT|CST|CDT|PT|PST|PDT|GMT|UTC|BST|CET|CEST|ART|VET|COT)\s*$")
 # "4 February 2026 · 5 min read": the badge after a dateline.
 READ_TIME_TAIL = re.compile(r"\s*[·•|–—-]\s*\d+\s*(?:min|mins|minutes?)\.?\s+read\s*$", re.I)
 # A related-article list's entries: "• Venezuela cuts shipments", "- Power cuts spread".
@@ -112,7 +121,8 @@ BULLETED = re.compile(r"^\s*[-–—•·*▪►›»]\s+\S")
 # A site's slogan above the headline: "The Caribbean Ledger | Independent news since 1998".
 STRAPLINE = re.compile(
     r"^[^.!?]{2,80}\s[|–—:]\s(?=[^.!?]{2,80}$)[^.!?]*\b(?:news|journal\w*|independent|since \d{4}|daily|weekly"
-    r"|magazine|media|reporting|online|voice of|latest|breaking)\b"
+    r"|magazine|media|reporting|online|voice of|latest|breaking"
+    r"|noticias|notícias|desde \d{4}|diario|periódico|jornal)\b"
     # or the site's name and the section alone: "The Gulf Courier — Business"
     r"|^[^.!?]{2,60}\s[|–—]\s(?:business|world|politics|opinion|economy|sports?|americas|culture|international"
     r"|latin america|caribbean|energy|markets)\s*$",
@@ -183,8 +193,10 @@ def _month_number(name: str) -> int:
 
 def parse_dateline(line: str) -> tuple[datetime.date, str, datetime.time | None] | None:
     """(first day, precision, time or None) for a line that is only a date (with, perhaps, a
-    read-time badge after it: "4 February 2026 · 5 min read"), else None."""
-    line = READ_TIME_TAIL.sub("", line)
+    label before it and a read-time badge or time zone after it: "Published: April 14, 2026 09:30 ET",
+    "4 February 2026 · 5 min read", "Updated 9 March 2026, 18:40"), else None."""
+    line = DATELINE_ZONE.sub("", DATELINE_LABEL.sub("", READ_TIME_TAIL.sub("", line)))
+    line = re.sub(r"(\d{4}),\s*(?=\d{1,2}:\d{2})", r"\1 ", line)
     for pattern in DATELINES:
         match = pattern.match(line)
         if not match:
@@ -331,6 +343,13 @@ def clean_document(
             result.byline = result.byline or stripped
             drop(number, "byline", line)
             continue
+        dateline = None if started else parse_dateline(line)
+        if dateline:
+            # Before the caption check: "April 17, 2026" alone under a headline is the date, not a credit.
+            if result.published is None:
+                result.published, result.published_precision, result.published_time = dateline
+            drop(number, "dateline", line)
+            continue
         if is_caption(line) or CREDIT.match(line):
             captions.append(stripped)
             drop(number, "caption or credit", line)
@@ -339,7 +358,11 @@ def clean_document(
             if is_outlet_label(line, list(outlet_names)):
                 drop(number, "outlet label", line)
                 continue
-            if BREADCRUMB.match(line) and not result.title:
+            if BREADCRUMB.match(line):
+                if result.title:
+                    # A section path under the line taken as the title: that line was the site's name.
+                    _reclass(result, "title", "site name")
+                    result.title = ""
                 drop(number, "section breadcrumb", line)
                 continue
             if WIRE_CREDIT.match(line):
@@ -347,12 +370,6 @@ def clean_document(
                 continue
             if STRAPLINE.search(line) and not result.title and len(stripped.split()) <= 14 and not _ends_sentence(line):
                 drop(number, "site strapline", line)
-                continue
-            dateline = parse_dateline(line)
-            if dateline:
-                if result.published is None:
-                    result.published, result.published_precision, result.published_time = dateline
-                drop(number, "dateline", line)
                 continue
             if not result.title:
                 result.title = stripped
@@ -371,6 +388,14 @@ def clean_document(
     if not result.title:
         raise CleaningError("No title line found; pass the title explicitly.")
     return result
+
+
+def _reclass(result: CleanedDocument, rule: str, new_rule: str) -> None:
+    """The last line removed by `rule` was removed for another reason: say so."""
+    for index in range(len(result.removed) - 1, -1, -1):
+        if result.removed[index].rule == rule:
+            result.removed[index] = Removed(result.removed[index].line, new_rule, result.removed[index].text)
+            return
 
 
 def _label(line: str) -> tuple[str, str] | None:

@@ -28,11 +28,15 @@ def test_precision_on_the_seeds_holds_its_floor(report):
     assert report["overall"]["precision"] >= PRECISION_FLOOR, report
 
 
-# Pages written after the suggesters were built, never used to tune them (tests/unseen_pages: a wire
-# story, a regional paper, an opinion column; each with its editor's annotations). Measured once on
-# 2026-12-04: authors 1.0, people 0.857, quotations 0.75, events 0.70, figures 1.0 recall; precision
-# 0.875. The floors hold what they reached, so a change that loses ground on new text shows here.
-UNSEEN_RECALL_FLOORS = {"authors": 1.0, "people": 0.85, "quotations": 0.75, "events": 0.7, "figures": 0.9}
+# Pages written after the suggesters were built, never used to tune them (tests/unseen_pages: wire
+# copy, a regional paper, an opinion column, a news site, an analysis site; each with its editor's
+# annotations). The first three, measured once on 2026-12-04: recall authors 1.0, people 0.857,
+# quotations 0.75, events 0.70, figures 1.0; precision 0.875. Their cleaning failures (dates with a
+# label or month first, a site name over a breadcrumb, copyright and tags lines) were then fixed, and
+# the last two written afterwards: on those alone, recall authors 1.0, people 0.75, quotations 0.5,
+# events 1.0, figures 1.0, precision 0.889. The floors hold what all five reach together (recall
+# people 0.818, quotations 0.667, events 0.769; precision 0.892), so a change that loses ground shows.
+UNSEEN_RECALL_FLOORS = {"authors": 1.0, "people": 0.8, "quotations": 0.65, "events": 0.75, "figures": 0.95}
 UNSEEN = sorted((Path(__file__).parent / "unseen_pages").glob("*.txt"))
 
 
