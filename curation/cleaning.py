@@ -29,6 +29,8 @@ from articles.text import fold
 _BULLET = r"[-–—•·|*]?\s*"
 _UNITS = r"(?:second|minute|hour|day|week|month|year)s?"
 
+_NETWORK = r"(?:facebook|x|twitter|e-?mail|whatsapp|linkedin|telegram|reddit|bluesky|threads|copy link|print)"
+
 FURNITURE_RULES: list[tuple[str, re.Pattern]] = [
     # A sentence about cookies in an article is not a banner: the banner speaks about the site's own use.
     (
@@ -40,6 +42,8 @@ FURNITURE_RULES: list[tuple[str, re.Pattern]] = [
         ),
     ),
     ("related links", re.compile(r"^\s*(?:related|more) (?:articles|posts|stories|news)\s*:?\s*$", re.I)),
+    # A bare "Related" heading, or "More from Business", over a list of other stories.
+    ("related links", re.compile(r"^\s*(?:related|more from [\w&' -]{1,30}|more on this story)\s*:?\s*$", re.I)),
     ("related links", re.compile(r"^\s*(?:you (?:may|might) also like|read (?:more|also)|see also)\s*:?\s*$", re.I)),
     ("category link", re.compile(r"^\s*continue to the category\s*$", re.I)),
     ("read-time badge", re.compile(rf"^\s*{_BULLET}\d+\s*(?:min|mins|minutes?)\.?\s+read\s*$", re.I)),
@@ -55,6 +59,11 @@ FURNITURE_RULES: list[tuple[str, re.Pattern]] = [
             r"|share(?:\s+(?:on|this|via)\b[\w\s]*)?|tweet|print|e-?mail|follow us[\w\s]*|like us[\w\s]*))+\s*$",
             re.I,
         ),
+    ),
+    # "Share: Facebook | X | Email": the share buttons' labels.
+    (
+        "share buttons",
+        re.compile(rf"^\s*share(?: this(?: article| story)?)?\s*:\s*{_NETWORK}(?:\s*[|·•/,]\s*{_NETWORK})*\s*$", re.I),
     ),
     ("wrapper label", re.compile(r"^\s*\[?\s*(?:article\s+)?(?:body|text|content)\s*:?\s*\]?\s*$", re.I)),
     # "© 2026 Andes Wire Service. All rights reserved."
