@@ -129,3 +129,8 @@ def test_unknown_outlet_and_missing_file_are_clear_errors(corpus, new_file, tmp_
         run(new_file, "--outlet", "nope")
     with pytest.raises(CommandError, match="No such file"):
         run(tmp_path / "absent.txt")
+
+
+def test_a_dry_run_report_says_what_would_be_made_not_what_was(corpus, new_file):
+    output = run(new_file, "--dry-run")
+    assert "Would create an article from new_article.txt." in output and "Created article" not in output

@@ -48,7 +48,7 @@ class Command(BaseCommand):
                     raw, file.name, outlet=outlet_record, title=title, summary=summary, update=update,
                     change_reason=f"Imported from {file.name} by import_document",
                 )  # fmt: skip
-                self._report(result, file.name, existed)
+                self._report(result, file.name, existed, dry_run)
                 if accept_suggestions:
                     self._accept(result)
                 if dry_run:
@@ -60,7 +60,7 @@ class Command(BaseCommand):
         else:
             self.stdout.write(self.style.SUCCESS(f"Imported article {result.article.pk}: {result.article.title}"))
 
-    def _report(self, result, name, existed):
+    def _report(self, result, name, existed, dry_run):
         cleaned, article = result.cleaned, result.article
         self.stdout.write(f"Title: {cleaned.title}")
         if cleaned.summary:
@@ -72,7 +72,10 @@ class Command(BaseCommand):
             self.stdout.write(f"Published: {cleaned.published}{time} ({cleaned.published_precision})")
         for removed in cleaned.removed:
             self.stdout.write(f"  line {removed.line}: {removed.rule}: {removed.text.strip()[:70]!r}")
-        self.stdout.write(f"{'Updated' if existed else 'Created'} article {article.pk} from {name}.")
+        if dry_run:
+            self.stdout.write(f"Would {'update' if existed else 'create'} an article from {name}.")
+        else:
+            self.stdout.write(f"{'Updated' if existed else 'Created'} article {article.pk} from {name}.")
         found = result.syndication
         if found is None:
             self.stdout.write("Syndication: no near-duplicate among existing articles.")
