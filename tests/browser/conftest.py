@@ -99,3 +99,39 @@ def pick(page, box, typed, option):
     box.locator(".select2-selection").click()
     page.fill(".select2-search__field", typed)
     page.click(f".select2-results__option:has-text('{option}')")
+
+
+# Where the caret before character `index` of a textarea is on the screen: a hidden copy of the
+# textarea, styled alike, holds the text up to it and a marker (the "textarea caret position" method).
+CARET_POINT = """(el, index) => {
+  const style = getComputedStyle(el);
+  const copy = document.createElement("div");
+  for (const name of ["boxSizing", "width", "borderTopWidth", "borderRightWidth", "borderBottomWidth",
+      "borderLeftWidth", "paddingTop", "paddingRight", "paddingBottom", "paddingLeft", "fontStyle",
+      "fontVariant", "fontWeight", "fontSize", "lineHeight", "fontFamily", "letterSpacing", "wordSpacing",
+      "tabSize", "textIndent", "textTransform"]) copy.style[name] = style[name];
+  Object.assign(copy.style, {position: "absolute", visibility: "hidden", whiteSpace: "pre-wrap",
+                             overflowWrap: "break-word", top: "0", left: "0"});
+  copy.textContent = el.value.slice(0, index);
+  const marker = document.createElement("span");
+  marker.textContent = el.value.slice(index, index + 1) || ".";
+  copy.appendChild(marker);
+  document.body.appendChild(copy);
+  el.scrollTop = Math.max(0, marker.offsetTop - el.clientHeight / 2);
+  const box = el.getBoundingClientRect();
+  const point = [box.left + marker.offsetLeft + 1, box.top + marker.offsetTop - el.scrollTop + marker.offsetHeight / 2];
+  copy.remove();
+  return point;
+}"""
+
+
+def select_with_the_mouse(page, selector, start, end):
+    """Drag the mouse from before character `start` to before character `end`, as an editor does."""
+    box = page.locator(selector)
+    box.scroll_into_view_if_needed()
+    x1, y1 = box.evaluate(CARET_POINT, start)
+    x2, y2 = box.evaluate(CARET_POINT, end)
+    page.mouse.move(x1, y1)
+    page.mouse.down()
+    page.mouse.move(x2, y2, steps=5)
+    page.mouse.up()

@@ -7,8 +7,7 @@ from playwright.sync_api import expect
 
 from articles.models import Article, Figure, PersonMention
 
-from .conftest import pick, sign_in_as_editor
-from .test_curation_flow import select_with_the_mouse
+from .conftest import pick, select_with_the_mouse, sign_in_as_editor
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

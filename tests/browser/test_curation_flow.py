@@ -13,7 +13,7 @@ from articles.models import Article, EventMention, Figure, PersonMention
 from curation.models import Suggestion
 
 from ..factories import assert_spans_hold
-from .conftest import pick, sign_in_as_editor
+from .conftest import pick, select_with_the_mouse, sign_in_as_editor
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PAGE = Path(__file__).parent.parent / "import_pages" / "gulf-courier-ministers.txt"
@@ -30,42 +30,6 @@ def curator(page, live_server):
     page.on("request", lambda r: submits.append(r.url) if r.method == "POST" and r.is_navigation_request() else None)
     page.on("response", lambda r: failures.append(f"{r.status} {r.url}") if r.status >= 500 else None)
     return page, submits, failures
-
-
-# Where the caret before character `index` of a textarea is on the screen: a hidden copy of the
-# textarea, styled alike, holds the text up to it and a marker (the "textarea caret position" method).
-CARET_POINT = """(el, index) => {
-  const style = getComputedStyle(el);
-  const copy = document.createElement("div");
-  for (const name of ["boxSizing", "width", "borderTopWidth", "borderRightWidth", "borderBottomWidth",
-      "borderLeftWidth", "paddingTop", "paddingRight", "paddingBottom", "paddingLeft", "fontStyle",
-      "fontVariant", "fontWeight", "fontSize", "lineHeight", "fontFamily", "letterSpacing", "wordSpacing",
-      "tabSize", "textIndent", "textTransform"]) copy.style[name] = style[name];
-  Object.assign(copy.style, {position: "absolute", visibility: "hidden", whiteSpace: "pre-wrap",
-                             overflowWrap: "break-word", top: "0", left: "0"});
-  copy.textContent = el.value.slice(0, index);
-  const marker = document.createElement("span");
-  marker.textContent = el.value.slice(index, index + 1) || ".";
-  copy.appendChild(marker);
-  document.body.appendChild(copy);
-  el.scrollTop = Math.max(0, marker.offsetTop - el.clientHeight / 2);
-  const box = el.getBoundingClientRect();
-  const point = [box.left + marker.offsetLeft + 1, box.top + marker.offsetTop - el.scrollTop + marker.offsetHeight / 2];
-  copy.remove();
-  return point;
-}"""
-
-
-def select_with_the_mouse(page, selector, start, end):
-    """Drag the mouse from before character `start` to before character `end`, as an editor does."""
-    box = page.locator(selector)
-    box.scroll_into_view_if_needed()
-    x1, y1 = box.evaluate(CARET_POINT, start)
-    x2, y2 = box.evaluate(CARET_POINT, end)
-    page.mouse.move(x1, y1)
-    page.mouse.down()
-    page.mouse.move(x2, y2, steps=5)
-    page.mouse.up()
 
 
 def test_a_raw_document_becomes_a_curated_article_in_the_admin_alone(curator, live_server):
