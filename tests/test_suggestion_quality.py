@@ -36,6 +36,9 @@ def test_precision_on_the_seeds_holds_its_floor(report):
 # the last two written afterwards: on those alone, recall authors 1.0, people 0.75, quotations 0.5,
 # events 1.0, figures 1.0, precision 0.889. The floors hold what all five reach together (recall
 # people 0.818, quotations 0.667, events 0.769; precision 0.892), so a change that loses ground shows.
+# Four more pages came later from a writer who never read the code (cws-, bogota-courier-, island-dispatch-,
+# nortenews-): on those alone, recall authors 1.0, people 0.88, quotations 0.667, events 0.833, figures
+# 1.0, precision 0.972; all nine together stay above the floors.
 UNSEEN_RECALL_FLOORS = {"authors": 1.0, "people": 0.8, "quotations": 0.65, "events": 0.75, "figures": 0.95}
 UNSEEN = sorted((Path(__file__).parent / "unseen_pages").glob("*.txt"))
 
