@@ -26,7 +26,7 @@ class Token:
 
 
 @dataclass(frozen=True)
-class Suggestion:
+class NameMatch:
     person: object
     quote: str
     start: int
@@ -69,7 +69,7 @@ def names_of(person) -> list[str]:
     return [person.name, *(person.aliases or [])]
 
 
-def every_mention(text: str, people: Iterable) -> list[Suggestion]:
+def every_mention(text: str, people: Iterable) -> list[NameMatch]:
     """Every place a known person is named in `text`, in order. Where names overlap ("Hugo Chávez"
     and "Chávez"), the longer match wins, so one stretch of text names one person."""
     tokens = tokenize(text)
@@ -85,11 +85,11 @@ def every_mention(text: str, people: Iterable) -> list[Suggestion]:
         if any(start < b and a < end for a, b in taken):
             continue
         taken.append((start, end))
-        mentions.append(Suggestion(person, text[start:end], start, end, alias, 0))
+        mentions.append(NameMatch(person, text[start:end], start, end, alias, 0))
     return mentions
 
 
-def suggest_people(text: str, people: Iterable) -> list[Suggestion]:
+def suggest_people(text: str, people: Iterable) -> list[NameMatch]:
     """The first place each known person is named in `text`, with how often they are named."""
     mentions = every_mention(text, people)
     counts: dict = {}
@@ -98,7 +98,7 @@ def suggest_people(text: str, people: Iterable) -> list[Suggestion]:
         counts[mention.person.pk] = counts.get(mention.person.pk, 0) + 1
         first.setdefault(mention.person.pk, mention)
     return [
-        Suggestion(m.person, m.quote, m.start, m.end, m.alias, counts[m.person.pk])
+        NameMatch(m.person, m.quote, m.start, m.end, m.alias, counts[m.person.pk])
         for m in sorted(first.values(), key=lambda m: m.start)
     ]
 

@@ -94,12 +94,12 @@ _NAMES_CASED = re.compile(rf"^{_NAME}(?:\s*(?:,|and|&)\s*{_NAME})*$")
 
 # Photo captions and credits: marked ("Photo: El Ciudadano"), or a short
 # unpunctuated line ending in a date ("Chavez and Castro meet, December 1994").
-_MONTHS = (
+MONTHS = (
     "January|February|March|April|May|June|July|August|September|October|November|December"
     "|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
 )
 CAPTION_MARKED = re.compile(r"\b(?:photo|photograph|image|picture|foto|credit)s?\s*(?:by\s+|:)", re.I)
-CAPTION_DATED = re.compile(rf",\s*(?:(?:\d{{1,2}}\s+)?(?:{_MONTHS})\.?\s+)?\d{{4}}\s*$")
+CAPTION_DATED = re.compile(rf",\s*(?:(?:\d{{1,2}}\s+)?(?:{MONTHS})\.?\s+)?\d{{4}}\s*$")
 # Syndication credits ("This article was written by Globetrotter.").
 CREDIT = re.compile(
     r"^\s*(?:this|the) (?:article|story|piece|report|column) (?:was|is) (?:originally )?"
@@ -110,12 +110,12 @@ CREDIT = re.compile(
 # Datelines: "January 13, 2026 Hour: 1:32 pm", "13 January 2026", "2026-01-13".
 _TIME = r"(?:\s*(?:hour|time|at)?\s*:?\s*(?P<hour>\d{1,2}):(?P<minute>\d{2})\s*(?P<ampm>[ap]\.?\s?m\.?)?)?"
 DATELINES = [
-    re.compile(rf"^\s*{_BULLET}(?P<month>{_MONTHS})\.?\s+(?P<day>\d{{1,2}}),?\s+(?P<year>\d{{4}}){_TIME}\s*$", re.I),
-    re.compile(rf"^\s*{_BULLET}(?P<day>\d{{1,2}})\s+(?P<month>{_MONTHS})\.?,?\s+(?P<year>\d{{4}}){_TIME}\s*$", re.I),
+    re.compile(rf"^\s*{_BULLET}(?P<month>{MONTHS})\.?\s+(?P<day>\d{{1,2}}),?\s+(?P<year>\d{{4}}){_TIME}\s*$", re.I),
+    re.compile(rf"^\s*{_BULLET}(?P<day>\d{{1,2}})\s+(?P<month>{MONTHS})\.?,?\s+(?P<year>\d{{4}}){_TIME}\s*$", re.I),
     re.compile(
         r"^\s*(?P<year>\d{4})-(?P<monthnum>\d{2})-(?P<day>\d{2})(?:[T ](?P<hour>\d{2}):(?P<minute>\d{2}))?\S*\s*$"
     ),
-    re.compile(rf"^\s*{_BULLET}(?P<month>{_MONTHS})\.?\s+(?P<year>\d{{4}})\s*$", re.I),
+    re.compile(rf"^\s*{_BULLET}(?P<month>{MONTHS})\.?\s+(?P<year>\d{{4}})\s*$", re.I),
 ]
 
 # "Published: …", "Updated on …": the label before a dateline; "09:30 ET": the zone after its time.
@@ -195,7 +195,7 @@ def split_lines(raw: str) -> list[str]:
     return re.split(r"\r\n|\r|\n", raw)
 
 
-def _month_number(name: str) -> int:
+def month_number(name: str) -> int:
     key = name.lower().rstrip(".")[:3]
     return ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"].index(key) + 1
 
@@ -212,7 +212,7 @@ def parse_dateline(line: str) -> tuple[datetime.date, str, datetime.time | None]
             continue
         parts = match.groupdict()
         year = int(parts["year"])
-        month = int(parts["monthnum"]) if parts.get("monthnum") else _month_number(parts["month"])
+        month = int(parts["monthnum"]) if parts.get("monthnum") else month_number(parts["month"])
         try:
             if parts.get("day"):
                 day, precision = datetime.date(year, month, int(parts["day"])), dates.Precision.DAY

@@ -16,6 +16,7 @@ They only propose; curation.suggesting stores, accepts and rejects.
 import re
 from dataclasses import dataclass, field
 
+from django.db.models import Min
 from django.utils.text import slugify
 from rapidfuzz import fuzz
 
@@ -24,7 +25,7 @@ from articles.models import Event, Figure, Person
 from articles.text import fold
 
 from . import aliases, figure_parsing
-from .cleaning import byline_names
+from .cleaning import MONTHS, byline_names, month_number
 
 
 @dataclass
@@ -110,7 +111,7 @@ def propose(article, people=None, events=None) -> list["Proposal"]:
         *people_named(article, people),
         *new_people(article, people),
         *quotations(article, people),
-        *events_named(article, events),
+        *events_named(article, events, people),
         *figures(article),
     ]
     return _without_repeats(found)
@@ -214,7 +215,7 @@ def _with_surnames(text, people) -> list:
         for start, end in aliases.find_spans(text, surname):
             if start > full.start and not any(start < b and a < end for a, b in taken):
                 taken.append((start, end))
-                mentions.append(aliases.Suggestion(full.person, text[start:end], start, end, surname, 0))
+                mentions.append(aliases.NameMatch(full.person, text[start:end], start, end, surname, 0))
     return sorted(mentions, key=lambda m: m.start)
 
 
@@ -278,15 +279,11 @@ def quotations(article, people) -> list[Proposal]:
     return found
 
 
+# "3 January", "January 3", "3 January 2026": a day the text names (month names as the cleaner reads them).
 DAY_MONTH = re.compile(
-    r"\b(?:(?P<d1>\d{1,2})\s+(?P<m1>January|February|March|April|May|June|July|August|September|October|November|"
-    r"December)|(?P<m2>January|February|March|April|May|June|July|August|September|October|November|December)\s+"
-    r"(?P<d2>\d{1,2})\b)(?:,?\s+(?P<year>\d{4}))?"
+    rf"\b(?:(?P<d1>\d{{1,2}})\s+(?P<m1>{MONTHS})\.?|(?P<m2>{MONTHS})\.?\s+(?P<d2>\d{{1,2}})\b)"
+    r"(?:,?\s+(?P<year>\d{4}))?"
 )
-MONTHS = [
-    *("january", "february", "march", "april", "may", "june"),
-    *("july", "august", "september", "october", "november", "december"),
-]
 YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)s?\b")
 
 
@@ -301,23 +298,25 @@ def _proper_words(event) -> set[str]:
     return {fold(w) for w in re.findall(r"\b[A-ZÁÉÍÓÚÑ][\w\-]+", event.name)} - EVENT_STOP
 
 
-def events_named(article, events) -> list[Proposal]:
+def events_named(article, events, people) -> list[Proposal]:
     """Known events, in each sentence that gives one's day, or its year with words of its name, or
     enough words of its name alone. Words of a person's name in an event's ("coup against Hugo
     Chávez") do not count: they name the person, not the event."""
     text = article.body
     found = []
-    person_words = {w for person in Person.objects.all() for n in aliases.names_of(person) for w in fold(n).split()}
+    person_words = {w for person in people for n in aliases.names_of(person) for w in fold(n).split()}
+    # Each event's words once for the article, not once per sentence.
+    named = [(event, _event_words(event) - person_words, _proper_words(event)) for event in events]
     for a, b in sentences(text):
         sentence = text[a:b]
         words = set(fold(sentence).split())
         days = [
-            (m, MONTHS.index((m.group("m1") or m.group("m2")).lower()) + 1, int(m.group("d1") or m.group("d2")))
+            (m, month_number(m.group("m1") or m.group("m2")), int(m.group("d1") or m.group("d2")))
             for m in DAY_MONTH.finditer(sentence)
         ]
         years = {int(y) for y in YEAR.findall(sentence)}
-        for event in events:
-            shared = (_event_words(event) - person_words) & words
+        for event, event_words, proper in named:
+            shared = event_words & words
             day_match = next(
                 (
                     m
@@ -333,9 +332,7 @@ def events_named(article, events) -> list[Proposal]:
                 start, end, score = a + day_match.start(), a + day_match.end(), 0.9
             elif year_match and shared:
                 (start, end), score = _cover(text, a, b, shared, event.start.year), 0.75
-            elif len(shared) >= max(EVENT_WORDS_MIN, len(_event_words(event) - person_words) - 1) and (
-                shared & _proper_words(event)
-            ):
+            elif len(shared) >= max(EVENT_WORDS_MIN, len(event_words) - 1) and shared & proper:
                 (start, end), score = _cover(text, a, b, shared, None), 0.6
             else:
                 continue
@@ -353,9 +350,11 @@ def _cover(text, a, b, words, year) -> tuple[int, int]:
 
 
 def figures(article) -> list[Proposal]:
+    # One row per metric and unit (a GROUP BY), not every figure of the corpus.
+    rows = Figure.objects.values("metric", "unit").annotate(label=Min("label")).order_by("metric")
     metrics = {}
-    for metric, unit, label in Figure.objects.values_list("metric", "unit", "label").order_by("metric").distinct():
-        metrics.setdefault(metric, (unit, set(fold(label).split()) - EVENT_STOP))
+    for row in rows:
+        metrics.setdefault(row["metric"], (row["unit"], set(fold(row["label"]).split()) - EVENT_STOP))
     found = []
     for field_name in ("title", "summary", "body", "caption"):
         text = getattr(article, field_name) or ""

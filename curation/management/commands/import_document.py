@@ -42,11 +42,11 @@ class Command(BaseCommand):
             raise CommandError(f"{file} is not UTF-8 text: {exc}") from exc
         try:
             with transaction.atomic():
-                outlet_record = importing.outlet_for(outlet, new_outlet)
+                outlet_record = importing.outlet_for(outlet)
                 existed = Article.objects.filter(source_document=file.name).exists()
                 result = importing.run(
-                    raw, file.name, outlet=outlet_record, title=title, summary=summary, update=update,
-                    change_reason=f"Imported from {file.name} by import_document",
+                    raw, file.name, outlet=outlet_record, new_outlet=new_outlet, title=title, summary=summary,
+                    update=update, change_reason=f"Imported from {file.name} by import_document",
                 )  # fmt: skip
                 self._report(result, file.name, existed, dry_run)
                 if accept_suggestions:
