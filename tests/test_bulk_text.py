@@ -242,16 +242,64 @@ def test_an_ndjson_export_weighs_in_the_rate_as_the_pages_it_replaces(settings, 
 # The schema
 
 
-def test_the_schema_documents_ndjson_and_the_texts_fields_chooses(api):
+def test_the_schema_documents_each_export_as_its_own_operation_and_the_texts_fields_chooses(api):
     schema = served_schema(api)
     for resource in RESOURCES:
-        ok = schema["paths"][f"/api/v1/{resource}/"]["get"]["responses"]["200"]
+        listing = schema["paths"][f"/api/v1/{resource}/"]["get"]
+        assert list(listing["responses"]["200"]["content"]) == ["application/json"]  # a clean JSON type
+        assert "format" not in {p["name"] for p in listing["parameters"]}
+        export = schema["paths"][f"/api/v1/{resource}/export/ndjson/"]["get"]
+        ok = export["responses"]["200"]
+        assert list(ok["content"]) == ["application/x-ndjson"]
         assert ok["content"]["application/x-ndjson"]["schema"]["type"] == "string"
-        assert "ndjson" in ok["headers"]["Content-Disposition"]["description"]
-    listing = schema["paths"]["/api/v1/articles/"]["get"]
-    parameters = {p["name"]: p["schema"] for p in listing["parameters"]}
+        assert "attachment" in ok["headers"]["Content-Disposition"]["description"]
+        assert export["operationId"] == f"{resource.replace('-', '_')}_export_ndjson"
+    export = schema["paths"]["/api/v1/articles/export/ndjson/"]["get"]
+    parameters = {p["name"]: p["schema"] for p in export["parameters"]}
     assert {"body", "caption"} <= set(parameters["fields"]["items"]["enum"])
-    assert "ndjson" in parameters["format"]["enum"]
+    assert {"person", "published_after", "ordering"} <= set(parameters)  # the list's filters
     article = schema["components"]["schemas"]["Article"]
     assert "fields=" in article["properties"]["body"]["description"]
-    assert "body" not in article.get("required", [])
+    assert "body" not in article["required"] and "title" in article["required"]
+
+
+@pytest.mark.parametrize("resource", RESOURCES)
+def test_the_export_operations_give_the_whole_filtered_set_in_one_media_type(api, volume, resource):
+    listed = api.get(f"/api/v1/{resource}/", {"page_size": 1000}).json()["results"]
+    answer = api.get(f"/api/v1/{resource}/export/ndjson/")
+    assert answer.status_code == 200
+    assert answer["Content-Type"] == "application/x-ndjson; charset=utf-8"
+    assert answer["Content-Disposition"] == f'attachment; filename="{resource}.ndjson"'
+    assert [json.loads(line) for line in b"".join(answer.streaming_content).decode().splitlines()] == listed
+    csv_answer = api.get(f"/api/v1/{resource}/export/csv/")
+    assert csv_answer["Content-Type"] == "text/csv; charset=utf-8"
+    assert len(b"".join(csv_answer.streaming_content).decode().splitlines()) >= len(listed) + 1
+
+
+def test_the_article_exports_take_the_lists_filters_and_fields(api, awkward):
+    ids = [a["id"] for a in api.get("/api/v1/articles/", {"ordering": "-id"}).json()["results"]]
+    answer = api.get("/api/v1/articles/export/ndjson/", {"ordering": "-id", "fields": "id,body"})
+    lines = [json.loads(line) for line in b"".join(answer.streaming_content).decode().splitlines()]
+    assert [line["id"] for line in lines] == ids
+    assert all(set(line) == {"id", "body"} for line in lines)
+    assert {line["body"] for line in lines} == set(Article.objects.values_list("body", flat=True))
+    graph = json.loads(b"".join(api.get("/api/v1/articles/export/jsonld/").streaming_content))
+    assert [node["@type"] for node in graph["@graph"]] == ["NewsArticle"] * len(ids)
+
+
+@pytest.mark.parametrize(
+    "query, field",
+    [({"ordering": "nope"}, "ordering"), ({"fields": "id,nope"}, "fields"), ({"format": "json"}, "format")],
+)
+def test_an_export_refused_answers_in_json_naming_the_parameter(api, awkward, query, field):
+    answer = api.get("/api/v1/articles/export/csv/", query)
+    assert answer.status_code == 400
+    assert answer["Content-Type"] == "application/json"
+    assert field in answer.json()
+
+
+def test_an_export_asked_for_json_is_a_406_in_json(api, awkward):
+    answer = api.get("/api/v1/articles/export/csv/", HTTP_ACCEPT="application/json")
+    assert answer.status_code == 406
+    assert answer["Content-Type"] == "application/json"
+    assert "detail" in answer.json()

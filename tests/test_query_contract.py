@@ -29,7 +29,9 @@ SPEC_FILTERS = {
     "figures": ["article", "outlet", "metric", "unit", "value_min", "value_max", "qualifier", "search"],
     "outlets": ["kind", "country", "search"],
 }
-EVERY_LIST = ["ordering", "page", "page_size", "fields", "omit", "format", "facets", "facet_size"]
+EVERY_LIST = ["ordering", "page", "page_size", "facets", "facet_size"]
+# The shaping an export takes (a JSON read types the full record: see test_a_json_read_types_the_full_record).
+EVERY_EXPORT = ["ordering", "fields", "omit"]
 SLUG_TWINS = {"articles": ["outlet", "author", "person", "event"], "people": ["outlet"], "events": ["person"],
               "figures": ["outlet", "event", "person"]}  # fmt: skip
 
@@ -42,15 +44,18 @@ def schema(django_db_setup, django_db_blocker):
         return APIClient().get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
 
 
-def parameters(schema, resource):
-    return {p["name"]: p["schema"] for p in schema["paths"][f"/api/v1/{resource}/"]["get"]["parameters"]}
+def parameters(schema, resource, path=""):
+    return {p["name"]: p["schema"] for p in schema["paths"][f"/api/v1/{resource}/{path}"]["get"]["parameters"]}
 
 
 @pytest.mark.parametrize("resource", SPEC_FILTERS)
 def test_every_spec_filter_and_slug_twin_is_documented(schema, resource):
+    filters = SPEC_FILTERS[resource] + [f"{name}_id" for name in SLUG_TWINS.get(resource, [])]
     documented = parameters(schema, resource)
-    expected = SPEC_FILTERS[resource] + EVERY_LIST + [f"{name}_id" for name in SLUG_TWINS.get(resource, [])]
-    assert set(expected) <= set(documented), set(expected) - set(documented)
+    assert set(filters + EVERY_LIST) <= set(documented), set(filters + EVERY_LIST) - set(documented)
+    for export in ("export/csv/", "export/ndjson/"):
+        documented = parameters(schema, resource, export)
+        assert set(filters + EVERY_EXPORT) <= set(documented), set(filters + EVERY_EXPORT) - set(documented)
 
 
 def item_type(parameter):
@@ -91,9 +96,6 @@ def test_scalar_types(schema, resource, name, expected):
         ("people", "facets", {"role", "outlet"}),
         ("events", "facets", {"kind", "decade", "year"}),
         ("figures", "facets", {"metric", "unit", "outlet"}),
-        ("articles", "format", {"json", "csv", "jsonld"}),
-        ("people", "format", {"json", "csv"}),
-        ("articles", "fields", {"id", "title", "snippet"}),
         ("articles", "ordering", {"published", "-published", "title"}),
     ],
 )
@@ -101,12 +103,27 @@ def test_enums(schema, resource, name, values):
     assert values <= set(item_type(parameters(schema, resource)[name])["enum"])
 
 
+@pytest.mark.parametrize(
+    ("resource", "name", "values"),
+    [
+        ("articles", "fields", {"id", "title", "snippet", "body"}),
+        ("people", "omit", {"id", "aliases"}),
+        ("articles", "ordering", {"published", "-published", "title"}),
+    ],
+)
+def test_export_enums(schema, resource, name, values):
+    assert values <= set(item_type(parameters(schema, resource, "export/ndjson/")[name])["enum"])
+
+
 def test_facets_and_exports_in_the_responses(schema):
     listing = schema["paths"]["/api/v1/articles/"]["get"]["responses"]
-    exports = {"text/csv", "application/x-ndjson", "application/ld+json"}
-    assert set(listing["200"]["content"]) == {"application/json", *exports}
-    assert listing["200"]["content"]["text/csv"]["schema"]["type"] == "string"
-    assert set(listing["400"]["content"]) == {"application/json"}
+    assert set(listing["200"]["content"]) == {"application/json"}
+    exports = {"csv": "text/csv", "ndjson": "application/x-ndjson", "jsonld": "application/ld+json"}
+    for name, media_type in exports.items():
+        export = schema["paths"][f"/api/v1/articles/export/{name}/"]["get"]["responses"]
+        assert set(export["200"]["content"]) == {media_type}
+        assert set(export["400"]["content"]) == {"application/json"}
+    assert "/api/v1/people/export/jsonld/" not in schema["paths"]  # JSON-LD is for articles
     page = schema["components"]["schemas"]["PaginatedArticleList"]
     assert list(page["properties"]) == ["count", "count_is_exact", "next", "previous", "facets", "results"]
     assert set(page["properties"]["facets"]["properties"]) == {"outlet", "year", "person", "event"}
@@ -221,11 +238,21 @@ def test_an_empty_date_number_or_boolean_is_a_400_naming_it(api, sample, resourc
     assert list(response.json()) == [parameter]
 
 
-def test_a_shaped_result_promises_no_key_in_the_schema(api):
-    # `omit=id` leaves out a key, so the result schemas require none.
+def test_a_json_read_types_the_full_record(api, sample):
+    # Every key a result always carries is required; the long texts a list shows only when `fields=` names
+    # them are not. Shaping stays a parameter of the exports, where each line is untyped text.
     schema = api.get("/api/schema/", {"format": "json"}).json()
-    assert "required" not in schema["components"]["schemas"]["Outlet"]
-    assert "required" in schema["components"]["schemas"]["BriefOutlet"]
+    components = schema["components"]["schemas"]
+    outlet = api.get("/api/v1/outlets/").json()["results"][0]
+    assert sorted(components["Outlet"]["required"]) == sorted(outlet)
+    article = api.get("/api/v1/articles/").json()["results"][0]
+    assert sorted(components["Article"]["required"]) == sorted(article)
+    assert {"body", "caption"} <= set(components["Article"]["properties"]) - set(components["Article"]["required"])
+    detail = api.get(f"/api/v1/articles/{article['id']}/").json()
+    assert sorted(components["ArticleDetail"]["required"]) == sorted(detail)
+    listing = schema["paths"]["/api/v1/articles/"]["get"]
+    assert not {"fields", "omit"} & {p["name"] for p in listing["parameters"]}
+    assert "a shaped answer is outside that type" in listing["description"]
 
 
 def test_an_article_list_leaves_the_long_texts_in_the_database_unless_a_snippet_needs_the_body(api, volume):
@@ -265,7 +292,7 @@ def test_the_schema_states_the_rules_the_api_checks(schema, api, sample):
     assert components["PersonDetailRequest"]["additionalProperties"] is False
     figures = {p["name"]: p["schema"] for p in schema["paths"]["/api/v1/figures/"]["get"]["parameters"]}
     assert (figures["value_min"]["minimum"], figures["value_min"]["maximum"]) == (-1e50, 1e50)
-    assert figures["fields"]["minItems"] == 1
+    assert parameters(schema, "figures", "export/csv/")["fields"]["minItems"] == 1
     assert "404" in schema["paths"]["/api/v1/figures/"]["get"]["responses"]
     assert "304" in schema["paths"]["/api/v1/figures/{id}/"]["get"]["responses"]
     assert "412" in schema["paths"]["/api/v1/figures/{id}/"]["patch"]["responses"]

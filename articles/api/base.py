@@ -4,14 +4,14 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
-from rest_framework import permissions, serializers, viewsets
+from rest_framework import permissions, renderers, serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.utils import model_meta
 
 from . import conditional, facet_parameter, shaping
 from .change_reason import change_reason
-from .exports import CSVRenderer, ExportRenderer, FormatNegotiation, NDJSONRenderer
+from .exports import CSVRenderer, ExportRenderer, FormatNegotiation, NDJSONRenderer, export_operation, is_export
 from .fields import STRICT_FIELD_MAPPING, ChoiceValueField
 from .history import HistoryMixin
 from .parsers import StrictJSONParser
@@ -130,8 +130,9 @@ class CorpusViewSet(HistoryMixin, viewsets.ModelViewSet):
 
     A subclass names `queryset`, `serializer_class` and `filterset_class`;
     `detail_serializer_class` adds what only a single record shows. Lists
-    count `facets=` declared by the filterset; reads also export (`format=csv`,
-    `format=ndjson`, and any other export renderer a subclass adds to `renderer_classes`).
+    count `facets=` declared by the filterset; the whole filtered set downloads
+    from `export/csv/` and `export/ndjson/` (a subclass adds others with
+    `export_operation`).
     """
 
     detail_serializer_class = None
@@ -141,12 +142,23 @@ class CorpusViewSet(HistoryMixin, viewsets.ModelViewSet):
     # JSON, the browsable API where settings turn it on (DEBUG), then the exports.
     renderer_classes = [*api_settings.DEFAULT_RENDERER_CLASSES, CSVRenderer, NDJSONRenderer]
     content_negotiation_class = FormatNegotiation
+    export_csv = export_operation(CSVRenderer)
+    export_ndjson = export_operation(NDJSONRenderer)
 
     def get_renderers(self):
         all_renderers = super().get_renderers()
         if self.request is not None and self.request.method not in permissions.SAFE_METHODS:
             return [renderer for renderer in all_renderers if not isinstance(renderer, ExportRenderer)]
         return all_renderers
+
+    def perform_content_negotiation(self, request, force=False):
+        renderer, media_type = super().perform_content_negotiation(request, force)
+        if force and isinstance(renderer, ExportRenderer):
+            # Negotiation is forced only for an error raised before it (a bad `format=`, a 406), and an
+            # error is JSON, not the export's media type.
+            renderer = renderers.JSONRenderer()
+            media_type = renderer.media_type
+        return renderer, media_type
 
     def list(self, request, *args, **kwargs):
         return self.list_response(self.filter_queryset(self.get_queryset()))
@@ -213,7 +225,7 @@ class CorpusViewSet(HistoryMixin, viewsets.ModelViewSet):
         return queryset
 
     def get_serializer_class(self):
-        if self.action != "list" and self.detail_serializer_class is not None:
+        if self.action != "list" and not is_export(self.action) and self.detail_serializer_class is not None:
             return self.detail_serializer_class
         return self.serializer_class
 

@@ -12,13 +12,6 @@ FIELD_ERRORS = {"$ref": "#/components/schemas/FieldErrors"}
 MESSAGES = {"type": "array", "items": {"type": "string"}}
 
 
-def _items(deeper: dict) -> dict:
-    """Messages by item (index or key): each a list of messages, or, one level down, `deeper`. Spelled
-    out three levels deep rather than as a schema referring to itself, which openapi-python-client
-    cannot generate (it dropped every error response); anything deeper is typed as a plain object."""
-    return {"type": "object", "additionalProperties": {"oneOf": [MESSAGES, deeper]}}
-
-
 ERROR_COMPONENTS = {
     "Error": {
         "type": "object",
@@ -40,10 +33,23 @@ ERROR_COMPONENTS = {
         },
         "additionalProperties": {"$ref": "#/components/schemas/FieldMessages"},
     },
+    # Spelled out level by level, each its own component, rather than as a schema referring to itself:
+    # openapi-python-client cannot generate a recursive or an inline nested union (it dropped every error
+    # response). Three levels: a bulk write's record by index, its field, an item of a list field.
     "FieldMessages": {
         "description": "A field's messages; for a list or object field (a bulk write's records, say), the messages "
-        "of each item by its index or key, and of theirs in turn.",
-        "oneOf": [MESSAGES, _items(_items(_items({"type": "object"})))],
+        "of each item by its index or key (ItemMessages).",
+        "oneOf": [MESSAGES, {"$ref": "#/components/schemas/ItemMessages"}],
+    },
+    "ItemMessages": {
+        "type": "object",
+        "description": "Messages by item (index or key): a list of messages, or the messages of each of its fields.",
+        "additionalProperties": {"oneOf": [MESSAGES, {"$ref": "#/components/schemas/ItemFieldMessages"}]},
+    },
+    "ItemFieldMessages": {
+        "type": "object",
+        "description": "An item's fields, each with its messages.",
+        "additionalProperties": MESSAGES,
     },
 }
 # 400 and 409 name fields; every other error is one message.

@@ -1,5 +1,8 @@
-"""Exports: `format=csv` and `format=ndjson` on every list and detail,
-`format=jsonld` on articles.
+"""Exports: `GET …/export/csv/` and `…/export/ndjson/` on every list,
+`/api/v1/articles/export/jsonld/` on articles, each its own operation with one
+media type, so a generated client can download it (`export_operation`). The
+older `format=csv|ndjson|jsonld` on a list or detail still answers the same
+bytes; the schema documents only the operations.
 
 A list export is the whole filtered set in the list's order, not one page,
 streamed in chunks so memory stays flat however many rows there are. Errors
@@ -37,6 +40,7 @@ from django.conf import settings
 from django.http import StreamingHttpResponse
 from django.utils.text import slugify
 from rest_framework import renderers, status
+from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, Throttled, ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.settings import api_settings
@@ -231,7 +235,7 @@ class ExportRenderer(renderers.BaseRenderer):
         # Django closes an iterable that has close() when the response is closed.
         response = StreamingHttpResponse(_HeldBody(body), content_type=f"{self.media_type}; charset=utf-8")
         name = slugify(view.queryset.model._meta.verbose_name_plural)
-        if view.action not in ("list", "retrieve"):
+        if view.action not in ("list", "retrieve") and not is_export(view.action):
             name = f"{name}-{view.action}"
         response["Content-Disposition"] = f'attachment; filename="{name}.{extension}"'
         return response
@@ -376,6 +380,32 @@ class JSONLDRenderer(ExportRenderer):
             yield "]}"
 
         return self.response(view, parts(), "jsonld")
+
+
+EXPORT_PREFIX = "export_"
+
+
+def is_export(action_name: str | None) -> bool:
+    """Whether a view's action is one of the export operations."""
+    return (action_name or "").startswith(EXPORT_PREFIX)
+
+
+def export_operation(renderer_class):
+    """The export of a viewset's list as its own operation, `export/<format>/`: the list's filters and
+    ordering, the whole filtered set streamed in one media type, errors in JSON."""
+
+    def export(self, request, *args, **kwargs):
+        return self.list(request, *args, **kwargs)
+
+    export.__name__ = f"{EXPORT_PREFIX}{renderer_class.format}"
+    return action(
+        detail=False,
+        methods=["get"],
+        url_path=f"export/{renderer_class.format}",
+        url_name=f"export-{renderer_class.format}",
+        renderer_classes=[renderer_class],
+        pagination_class=None,  # the whole set, never a page
+    )(export)
 
 
 class FormatNegotiation(DefaultContentNegotiation):

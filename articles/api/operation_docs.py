@@ -33,7 +33,7 @@ RESOURCES = {
         "News articles: the text, its outlet, date and authors, and the people, events and figures it "
         "mentions, each with its evidence (a verbatim quote and its offsets in the body).",
         "1",
-        "person=fidel-castro&published_after=2000-01-01&fields=id,title,published",
+        "person=fidel-castro&published_after=2000-01-01&ordering=-published",
     ),
     "people": Resource(
         "person",
@@ -92,7 +92,28 @@ WRITE_NOTE = (
 )
 
 
+# How shaped JSON answers are typed: said on every JSON read.
+SHAPED_JSON = (
+    "The schema types the full record, every key required (null when the record has no value). "
+    "`fields=a,b` or `omit=a` (comma-separated or repeated) also shape a JSON answer, e.g. "
+    "`fields=id,body` for an article's text, but a shaped answer is outside that type: a typed client "
+    "reads full records here and asks an export (`…/export/ndjson/?fields=id,title,body`) for a projection."
+)
+
+# The export operations (articles.api.exports.export_operation), by action.
+EXPORTS = {
+    "export_csv": ("CSV", "a CSV file with a header row; related records by name, several joined by “; ”"),
+    "export_ndjson": (
+        "NDJSON",
+        "newline-delimited JSON (JSON Lines): one JSON object per line, with the keys of the JSON list's results",
+    ),
+    "export_jsonld": ("JSON-LD", 'schema.org JSON-LD: {"@context": "https://schema.org", "@graph": [NewsArticle, …]}'),
+}
+
+
 def summary(resource: Resource, action: str) -> str | None:
+    if action in EXPORTS:
+        return f"Export {resource.plural} as {EXPORTS[action][0]}"
     return {
         "list": f"List {resource.plural}",
         "create": f"Create a{'n' if resource.singular[0] in 'aeiou' else ''} {resource.singular}",
@@ -106,17 +127,28 @@ def summary(resource: Resource, action: str) -> str | None:
 
 def description(prefix: str, resource: Resource, action: str) -> str | None:
     detail = f"/api/v1/{prefix}/{resource.example_key}/"
+    if action in EXPORTS:
+        name, what = EXPORTS[action]
+        fmt = action.removeprefix("export_")
+        return (
+            f"The whole filtered set of {resource.plural}, not a page, as {what}. It takes the list's filters "
+            "and `ordering`; `fields`/`omit` choose the keys (an article's `body` with `fields=…,body`). The file "
+            "is streamed as it is read, and comes with `Content-Disposition: attachment`. An anonymous export "
+            "has a row cap (a larger set is a 400 naming it); each export counts against the request rate as "
+            "the pages it replaces. Errors are JSON, as everywhere.\n\n"
+            f"Example: `GET /api/v1/{prefix}/export/{fmt}/?{resource.example_query}`"
+        )
     texts = {
         "list": f"{resource.description}\n\nA page of {resource.plural}, filtered by the parameters below (repeat "
-        "one for OR; different ones combine with AND), with `fields`/`omit` to choose the keys and `facets` to "
-        "count values over the whole filtered set. Page by `page` or, at any depth, by `cursor`. `format=csv`, "
-        "`format=ndjson` (one JSON object per line) and, for articles, `format=jsonld` download the whole "
-        "filtered set instead of a page.\n\n"
+        "one for OR; different ones combine with AND), with `facets` to count values over the whole filtered "
+        f"set. {SHAPED_JSON} Page by `page` or, at any depth, by `cursor`. The whole "
+        f"filtered set downloads from `/api/v1/{prefix}/export/csv/` and `…/export/ndjson/` (and, for articles, "
+        "`…/export/jsonld/`).\n\n"
         f"Example: `GET /api/v1/{prefix}/?{resource.example_query}`",
         "create": f"{resource.description}\n\n{WRITE_NOTE} The answer is the new record.\n\n"
         f"Example: `POST /api/v1/{prefix}/`",
         "retrieve": f"{resource.description}\n\nThe record, with an `ETag`: send it back as `If-None-Match` "
-        "for a bodiless 304 while nothing it shows has changed, or as `If-Match` on a write.\n\n"
+        f"for a bodiless 304 while nothing it shows has changed, or as `If-Match` on a write. {SHAPED_JSON}\n\n"
         f"Example: `GET {detail}`",
         "update": f"Sends every writable field. {WRITE_NOTE} With `If-Match`, a record changed since you read it "
         f"is a 412 and nothing is written.\n\nExample: `PUT {detail}`",

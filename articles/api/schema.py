@@ -6,11 +6,12 @@ import json
 
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
-from rest_framework import permissions
+from rest_framework import permissions, serializers
 
 from . import facet_parameter, operation_docs
 from .change_reason import reason_parameter
 from .error_statuses import ERROR_COMPONENTS, error_responses
+from .exports import ExportRenderer, is_export
 from .pagination import Envelope
 from .shaping import ShapedSerializer
 
@@ -47,7 +48,7 @@ RETRY_AFTER = {
     "schema": {"type": "integer", "minimum": 1},
 }
 DOWNLOAD = {
-    "description": "On an export (`format=csv`, `format=ndjson` or `format=jsonld`): `attachment` with a file name.",
+    "description": '`attachment` with the file\'s name, e.g. `attachment; filename="articles.csv"`.',
     "schema": {"type": "string"},
 }
 
@@ -77,8 +78,10 @@ class CorpusAutoSchema(AutoSchema):
         parameters = super().get_override_parameters()
         if self.method == "GET":
             serializer = self._get_serializer()
-            if isinstance(serializer, ShapedSerializer):  # not, e.g., a record's history
-                # Before the view's own, which override them by name.
+            if isinstance(serializer, ShapedSerializer) and is_export(getattr(self.view, "action", None)):
+                # Declared on the exports only: a JSON answer's schema is the full record, with its keys
+                # required, which a shaped JSON answer would not meet (see SHAPED_JSON). Before the view's own
+                # parameters, which override them by name.
                 parameters = [*shaping_parameters(list(serializer.fields)), *parameters]
             if self._is_list_view() and getattr(self.view, "action", None) == "list":
                 parameters += facet_parameter.parameters(self.view)
@@ -86,6 +89,26 @@ class CorpusAutoSchema(AutoSchema):
             parameters = [reason_parameter(), *parameters]
         parameters += self._precondition_parameters()
         return parameters
+
+    def map_renderers(self, attribute):
+        # An export is its own operation (articles.api.exports.export_operation); every other operation is
+        # JSON only, whatever older `format=` aliases it still answers.
+        found = super().map_renderers(attribute)
+        if is_export(getattr(self.view, "action", None)):
+            return found
+        renderers = self.view.get_renderers()
+        exported = {getattr(r, attribute).split(";")[0] for r in renderers if isinstance(r, ExportRenderer)}
+        return [value for value in found if value not in exported]
+
+    def _is_list_view(self, serializer=None):
+        # An export takes the list's filters and ordering (its answer is one file, set by EXPORT_SCHEMAS).
+        return is_export(getattr(self.view, "action", None)) or super()._is_list_view(serializer)
+
+    def get_operation_id(self):
+        action = getattr(self.view, "action", None)
+        if is_export(action):
+            return f"{self._prefix().replace('-', '_')}_{action}"  # articles_export_csv, not …_list
+        return super().get_operation_id()
 
     def _get_pagination_parameters(self):
         if self._pages_an_envelope():
@@ -141,9 +164,13 @@ class CorpusAutoSchema(AutoSchema):
                 schema["description"] = resource.description
             else:
                 schema.pop("description", None)
-        if direction == "response" and isinstance(serializer, ShapedSerializer):
-            # `fields=` and `omit=` may leave out any key of a result.
-            schema.pop("required", None)
+        if direction == "response" and isinstance(serializer, ShapedSerializer | serializers.ModelSerializer):
+            # A record always carries every key (null when it has no value), but the long texts a list shows
+            # only when `fields=` names them.
+            optional = set(getattr(serializer, "only_when_named", ()))
+            required = [name for name in schema.get("properties", {}) if name not in optional]
+            if required:
+                schema["required"] = required
         return schema
 
     def _get_paginator(self):

@@ -20,7 +20,7 @@ from ..models import Article, Event, EventMention, Figure, Outlet, Person, Perso
 from . import serializers
 from .base import BulkCreate, CorpusViewSet, count_of
 from .error_statuses import error_responses
-from .exports import JSONLDRenderer
+from .exports import JSONLDRenderer, export_operation
 from .jsonld import NewsArticleJsonLd
 
 # The keys of either shape of a comparison: a figure's, or a metric summary's.
@@ -44,6 +44,7 @@ class ArticleViewSet(CorpusViewSet):
     detail_serializer_class = serializers.ArticleDetailSerializer
     filterset_class = ArticleFilterSet
     renderer_classes = [*CorpusViewSet.renderer_classes, NewsArticleRenderer]
+    export_jsonld = export_operation(NewsArticleRenderer)
 
     @extend_schema(
         summary="Import a raw document as an article",
