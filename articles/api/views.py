@@ -17,7 +17,7 @@ from ..filtersets import (
     PersonMentionFilterSet,
 )
 from ..models import Article, Event, EventMention, Figure, Outlet, Person, PersonFormerSlug, PersonMention
-from . import serializers
+from . import operation_docs, serializers
 from .base import BulkCreate, CorpusViewSet, count_of
 from .error_statuses import error_responses
 from .exports import JSONLDRenderer, export_operation
@@ -150,26 +150,10 @@ class FigureViewSet(BulkCreate, CorpusViewSet):
             "`metric`: every metric and unit with its number of figures, outlets and articles and its lowest and "
             "highest value, most-quoted first, so a client can find where the sources disagree. The figure "
             "filters apply to both; a metric no figure has compares nothing, like any filter that matches nothing."
+            f" {operation_docs.SHAPED_JSON}"
             "\n\nExample: `GET /api/v1/figures/compare/?metric=us-blockade-of-cuba-duration`"
         ),
         filters=True,
-        parameters=[
-            OpenApiParameter(
-                "fields",
-                {"type": "array", "items": {"type": "string", "enum": COMPARE_FIELDS}},
-                style="form",
-                explode=False,
-                description="Comma-separated keys to keep in each result: a figure's with `metric`, else a summary's "
-                "(a key of the other shape keeps nothing).",
-            ),
-            OpenApiParameter(
-                "omit",
-                {"type": "array", "items": {"type": "string", "enum": COMPARE_FIELDS}},
-                style="form",
-                explode=False,
-                description="Comma-separated keys to leave out of each result.",
-            ),
-        ],
         responses={
             200: PolymorphicProxySerializer(
                 component_name="Comparison",
