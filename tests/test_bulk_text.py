@@ -303,3 +303,11 @@ def test_an_export_asked_for_json_is_a_406_in_json(api, awkward):
     assert answer.status_code == 406
     assert answer["Content-Type"] == "application/json"
     assert "detail" in answer.json()
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE", "TRACE"])
+def test_an_export_answers_other_methods_with_a_json_405(editor_client, method):
+    answer = editor_client.generic(method, "/api/v1/articles/export/ndjson/")
+    assert answer.status_code == 405
+    assert answer["Content-Type"] == "application/json"
+    assert method in answer.json()["detail"]

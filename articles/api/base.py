@@ -148,7 +148,10 @@ class CorpusViewSet(HistoryMixin, viewsets.ModelViewSet):
     def get_renderers(self):
         all_renderers = super().get_renderers()
         if self.request is not None and self.request.method not in permissions.SAFE_METHODS:
-            return [renderer for renderer in all_renderers if not isinstance(renderer, ExportRenderer)]
+            # A write is never answered in an export's media type; an export operation has no other, so the
+            # 405 it answers a write with is JSON.
+            writable = [renderer for renderer in all_renderers if not isinstance(renderer, ExportRenderer)]
+            return writable or [renderers.JSONRenderer()]
         return all_renderers
 
     def perform_content_negotiation(self, request, force=False):
