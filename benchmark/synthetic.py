@@ -507,23 +507,46 @@ def holds_generated(using: str = "default") -> bool:
     )
 
 
+def _secondary_indexes(connection, cursor, tables: list[str]) -> list[tuple[str, str]]:
+    """(name, CREATE statement) of each index on `tables` that backs no constraint (primary key, unique):
+    those a bulk load can drop and build once at the end."""
+    if connection.vendor == "postgresql":
+        cursor.execute(
+            "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.schemaname = current_schema() "
+            "AND i.tablename = ANY(%s) AND NOT EXISTS (SELECT 1 FROM pg_constraint c "
+            "WHERE c.conindid = (quote_ident(i.schemaname) || '.' || quote_ident(i.indexname))::regclass)",
+            [tables],
+        )
+    else:
+        marks = ", ".join(["%s"] * len(tables))
+        cursor.execute(
+            f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "  # noqa: S608
+            f"AND sql NOT LIKE 'CREATE UNIQUE%%' AND tbl_name IN ({marks})",
+            tables,
+        )
+    return list(cursor.fetchall())
+
+
 @contextmanager
 def bulk_session(connection):
-    """Make a bulk load fast, and leave the full-text indexes right afterwards.
+    """Make a bulk load fast, and leave the indexes right afterwards.
 
-    SQLite: no fsync, a big page cache, and the FTS5 triggers off during the
-    load; restore_sqlite_triggers puts them back and rebuilds each index in
-    one pass. PostgreSQL: asynchronous commit, no per-row foreign-key
-    triggers (the generator writes parents before children), and the GIN
-    indexes of the two big tables built once at the end rather than row by
-    row. The stored tsvector column is computed on insert either way.
+    Both engines: the secondary indexes of the article tables (every index
+    that backs no constraint: the foreign keys', the orderings', the GIN
+    full-text ones) are dropped and built once at the end, in one pass each,
+    rather than row by row. SQLite: no fsync, a big page cache, and the FTS5
+    triggers off during the load; restore_sqlite_triggers puts them back and
+    rebuilds each index in one pass. PostgreSQL: asynchronous commit and no
+    per-row foreign-key triggers (the generator writes parents before
+    children). The stored tsvector column is computed on insert either way.
     """
     m = _models()
     tables = [model._meta.db_table for model in m.SEARCHABLE]
-    # Inside a transaction (a test) PostgreSQL may refuse CREATE INDEX while
-    # deferred constraint checks are pending: keep the GIN indexes there.
-    big = [] if connection.in_atomic_block else [m.Article._meta.db_table, m.Figure._meta.db_table]
+    big = [model._meta.db_table for model in (m.Article, m.PersonMention, m.EventMention, m.Figure)]
     with connection.cursor() as cursor:
+        # Inside a transaction (a test) PostgreSQL may refuse CREATE INDEX while deferred constraint
+        # checks are pending: keep the indexes there.
+        deferred = [] if connection.in_atomic_block else _secondary_indexes(connection, cursor, big)
         if connection.vendor == "sqlite":
             # SQLite refuses to change the safety level inside a transaction (as in a test).
             pragmas = ["cache_size = -400000"]
@@ -538,12 +561,14 @@ def bulk_session(connection):
             cursor.execute("SET synchronous_commit = off")
             cursor.execute("SET session_replication_role = replica")
             cursor.execute("SET maintenance_work_mem = '512MB'")
-            for table in big:
-                cursor.execute(f"DROP INDEX IF EXISTS {table}_{fulltext.VECTOR_COLUMN}")
+        for name, _ in deferred:
+            cursor.execute(f"DROP INDEX IF EXISTS {connection.ops.quote_name(name)}")
     try:
         yield
     finally:
         with connection.cursor() as cursor:
+            for _, create in deferred:
+                cursor.execute(create)
             if connection.vendor == "sqlite":
                 fulltext.restore_sqlite_triggers(connection, tables)
                 cursor.execute("PRAGMA cache_size = -2000")  # SQLite's default again
@@ -552,9 +577,6 @@ def bulk_session(connection):
                 cursor.execute("ANALYZE")
             elif connection.vendor == "postgresql":
                 cursor.execute("SET session_replication_role = origin")
-                for table in big:
-                    # The index fulltext.install creates, built in one pass.
-                    cursor.execute(fulltext._postgres_install(table)[1])
                 cursor.execute("RESET maintenance_work_mem")
                 cursor.execute("RESET synchronous_commit")
                 for table in tables + [model._meta.db_table for model in (m.PersonMention, m.EventMention)]:
@@ -624,24 +646,21 @@ FIGURE_FIELDS = [
 
 
 def insert(connection, cursor, model, columns: list[str], rows: list[tuple]) -> None:
-    """INSERT `rows` of `columns` (field names or attnames) into `model`'s table.
+    """Write `rows` of `columns` (field names or attnames) into `model`'s table.
 
-    SQLite: executemany, one prepared statement. PostgreSQL: multi-row
-    VALUES, since psycopg's executemany would send one statement per row.
+    SQLite: executemany, one prepared statement. PostgreSQL: COPY, one
+    stream per batch and table, with none of an INSERT's per-statement
+    parsing and planning.
     """
     quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
     names = ", ".join(quote(model._meta.get_field(name).column) for name in columns)
-    head = f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES "  # noqa: S608
-    one = f"({', '.join(['%s'] * len(columns))})"
-    if connection.vendor != "postgresql":
-        cursor.executemany(head + one, rows)
+    if connection.vendor == "postgresql":
+        with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
         return
-    for first in range(0, len(rows), PG_ROWS_PER_INSERT):
-        chunk = rows[first : first + PG_ROWS_PER_INSERT]
-        cursor.execute(head + ", ".join([one] * len(chunk)), [value for row in chunk for value in row])
-
-
-PG_ROWS_PER_INSERT = 500
+    cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))})", rows)  # noqa: S608
 
 
 def load(p: Plan, batch_size: int = 5000, using: str = "default", progress=None) -> dict:
