@@ -468,6 +468,7 @@ SPECTACULAR_SETTINGS = {
         "articles.api.schema.error_components",
         "articles.api.schema.reader_docs",
         "articles.api.schema.unused_components",
+        "articles.api.schema.ordering_names",
     ],
     "ENUM_NAME_OVERRIDES": {
         "PrecisionEnum": "articles.dates.Precision",

@@ -300,3 +300,10 @@ def test_the_schema_states_the_rules_the_api_checks(schema, api, sample):
         response = api.get("/api/v1/figures/", {"value_min": value})
         assert response.status_code == 400
         assert "value_min" in response.json()
+
+
+def test_ordering_values_have_names_a_generated_client_can_use(schema):
+    items = parameters(schema, "articles")["ordering"]["items"]
+    names = dict(zip(items["enum"], items["x-enum-varnames"], strict=True))
+    assert names["-published"] == "PUBLISHED_DESC" and names["word_count"] == "WORD_COUNT"
+    assert len(set(names.values())) == len(names)

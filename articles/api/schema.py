@@ -3,6 +3,7 @@ response-shaping parameters, facets, the export formats, every error status
 an operation can answer, and which operations need no credentials."""
 
 import json
+import re
 
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
@@ -331,3 +332,21 @@ def unused_components(result, generator, request, public):
             return result
         for name in unused:
             del schemas[name]
+
+
+def ordering_names(result, generator, request, public):
+    """Names a generated client gives the `ordering` values (`x-enum-varnames`): `-published` is
+    PUBLISHED_DESC, not the VALUE_1 a generator would make up for a value that is no identifier."""
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
+                items = parameter.get("schema", {}).get("items", {})
+                values = items.get("enum", [])
+                if any(isinstance(value, str) and value.startswith("-") for value in values):
+                    items["x-enum-varnames"] = [_ordering_name(value) for value in values]
+    return result
+
+
+def _ordering_name(value: str) -> str:
+    name = re.sub(r"[^0-9A-Za-z]+", "_", value.lstrip("-")).strip("_").upper()
+    return f"{name}_DESC" if value.startswith("-") else name

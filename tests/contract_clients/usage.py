@@ -61,7 +61,7 @@ def expect(answer: object, kind: type[T], what: str) -> T:
 
 def researcher(client: AuthenticatedClient) -> None:
     # By person, OR within the parameter, ordered by two keys (the repeated form), two a page.
-    ordering = [ArticlesListOrderingItem("-published"), ArticlesListOrderingItem("id")]
+    ordering = [ArticlesListOrderingItem.PUBLISHED_DESC, ArticlesListOrderingItem.ID]
     people = ["fidel-castro", "hugo-chavez"]
     answer = articles_list.sync(client=client, person=people, ordering=ordering, page_size=2)
     page = expect(answer, PaginatedArticleList, "the filtered list")
