@@ -26,7 +26,8 @@ def period_start(day: datetime.date, precision: str) -> datetime.date:
     if precision == Precision.YEAR:
         return day.replace(month=1, day=1)
     if precision == Precision.DECADE:
-        return datetime.date(day.year - day.year % 10, 1, 1)
+        # Years 1 to 9 are the first decade: there is no year 0 to start it.
+        return datetime.date(max(day.year - day.year % 10, datetime.MINYEAR), 1, 1)
     return day
 
 

@@ -151,6 +151,15 @@ class TestPartialDates:
     def titles(self, api, **params):
         return {r["title"] for r in api.get("/api/v1/articles/", {**params, "fields": "title"}).json()["results"]}
 
+    @pytest.mark.parametrize("path", ["/api/v1/articles/", "/api/v1/articles/export/ndjson/"])
+    def test_a_window_in_the_first_decade_of_the_calendar_is_answered(self, api, dated, path):
+        # The decade around 0008 starts in year 1: there is no year 0 (it was a 500).
+        answer = api.get(path, {"published_after": "0008-07-24", "published_before": "0009-01-01"})
+        assert answer.status_code == 200
+        assert b"".join(answer.streaming_content) == b"" if answer.streaming else answer.json()["results"] == []
+        every = api.get("/api/v1/events/").json()["count"]
+        assert api.get("/api/v1/events/", {"date_after": "0003-01-01"}).json()["count"] == every
+
     def test_an_article_dated_to_a_year_matches_any_window_touching_it(self, api, dated):
         assert self.titles(api, published_after="2025-12-31", published_before="2025-12-31") == {"Year"}
         assert self.titles(api, published_after="2025-06-30", published_before="2025-07-01") == {"Year", "Month"}
