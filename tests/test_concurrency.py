@@ -52,6 +52,23 @@ class TestConditionalRequests:
         assert editor_client.delete(PERSON, HTTP_IF_MATCH=stale).status_code == 412
         assert Person.objects.filter(slug="fidel-castro").exists()
 
+    @pytest.mark.parametrize("body", ["\x00", '{"description": 7}', '{"nickname": "x"}'])
+    def test_an_invalid_body_is_a_400_before_the_precondition(self, api, editor_client, sample, body):
+        # A stale ETag and a body that could never be written: the body's error comes first, as a 400
+        # naming what is wrong (a 412 would send the client to re-read, only to be refused again).
+        stale = '"stale"'
+        response = editor_client.patch(PERSON, body, content_type="application/json", HTTP_IF_MATCH=stale)
+        assert response.status_code == 400
+        assert response.json()
+        assert editor_client.put(PERSON, body, content_type="application/json", HTTP_IF_MATCH=stale).status_code == 400
+
+    def test_options_on_a_detail_describes_the_writes_without_locking_anything(self, editor_client, sample):
+        # DRF's metadata asks for the object as if for a PUT; the row lock belongs to real writes only
+        # (PostgreSQL refused a lock outside a transaction: a 500).
+        response = editor_client.options(PERSON)
+        assert response.status_code == 200
+        assert "PUT" in response.json()["actions"]
+
     def test_a_current_if_match_writes_and_returns_the_new_etag(self, api, editor_client, sample):
         current = api.get(PERSON)["ETag"]
         response = editor_client.patch(PERSON, {"description": "checked"}, format="json", HTTP_IF_MATCH=current)

@@ -16,7 +16,7 @@ from .fields import STRICT_FIELD_MAPPING, ChoiceValueField
 from .history import HistoryMixin
 from .parsers import StrictJSONParser
 
-WRITE_METHODS = {"PUT", "PATCH", "DELETE"}
+WRITE_ACTIONS = {"update", "partial_update", "destroy"}
 
 
 class StrictKeys:
@@ -198,9 +198,10 @@ class CorpusViewSet(HistoryMixin, viewsets.ModelViewSet):
         partial = kwargs.pop("partial", False)
         with transaction.atomic():
             instance = self.get_object()
-            conditional.check_if_match(request, self._current_etag(instance))
+            # The body first: an invalid one is a 400 whatever the ETag (nothing would be written either way).
             serializer = self.get_serializer(instance, data=request.data, partial=partial)
             serializer.is_valid(raise_exception=True)
+            conditional.check_if_match(request, self._current_etag(instance))
             self.perform_update(serializer)
             if getattr(instance, "_prefetched_objects_cache", None):
                 instance._prefetched_objects_cache = {}
@@ -221,7 +222,8 @@ class CorpusViewSet(HistoryMixin, viewsets.ModelViewSet):
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
-        if self.request is not None and self.request.method in WRITE_METHODS and self.detail:
+        # The write actions only: an OPTIONS request's metadata also asks for the object under a PUT.
+        if self.request is not None and getattr(self, "action", None) in WRITE_ACTIONS:
             # The row stays locked until the write commits, so a concurrent
             # editor reads it only after this change and cannot overwrite it.
             queryset = queryset.select_for_update(of=("self",))
