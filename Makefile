@@ -5,6 +5,7 @@
 # make load-fault - the load and fault test alone (see loadtest/)
 # make load-exports - readers' latency with and without 5 clients exporting, every export checked whole (loadtest/)
 # make load-export-memory - a gunicorn worker's peak memory streaming the NDJSON export of 100 k articles, against one outlet's
+# make fuzz-stock - the stock Schemathesis CLI (no project hooks), anonymous and as an editor, against gunicorn on PostgreSQL
 # make load-logins - readers' latency during a flood of wrong admin passwords, with and without the lockout
 # make load-replica - gunicorn reading from a streaming replica (loadtest/standby.sh) restarted mid-run
 # make bench - the benchmark at 10 k, 100 k and 1 M articles on SQLite and PostgreSQL -> benchmark/results/RESULTS.md
@@ -15,7 +16,7 @@ PORT ?= 8000
 # Development defaults; production sets these in its environment.
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test lint venv dev-venv serve load load-fault load-exports load-export-memory load-logins load-replica bench
+.PHONY: run test lint venv dev-venv serve load load-fault load-exports load-export-memory fuzz-stock load-logins load-replica bench
 
 # The runtime set (requirements.txt) for run/serve/load/bench, the dev set (requirements-dev.txt: the
 # runtime set plus the test and lint tools) for test and lint; each reinstalled when its file changes.
@@ -70,6 +71,8 @@ load-exports: dev-venv
 	$(BIN)/python -m loadtest.export_load
 load-export-memory: dev-venv
 	$(BIN)/python -m loadtest.export_memory
+fuzz-stock: dev-venv
+	$(BIN)/python -m loadtest.stock_fuzz
 load-logins: dev-venv
 	$(BIN)/python -m loadtest.login_flood
 load-replica: dev-venv
