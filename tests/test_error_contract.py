@@ -121,3 +121,9 @@ def test_a_body_over_the_upload_limit_is_a_declared_413(api, editor_client, samp
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
     response = editor_client.post(PEOPLE, {"name": "x" * 2000, "slug": "big"}, format="json")
     assert "1000 bytes" in check(schema, PEOPLE, "post", response, 413)["detail"]
+
+
+def test_the_servers_414_is_declared_without_a_body_of_ours(api):
+    # Gunicorn answers a request line past its limit before the API sees it: declared, with no JSON promised.
+    too_long = declared(served_schema(api), "/api/v1/figures/", "get", 414)
+    assert "content" not in too_long and "GUNICORN_LIMIT_REQUEST_LINE" in too_long["description"]

@@ -66,6 +66,15 @@ def test_workers_are_threaded_so_a_long_export_cannot_block_one(monkeypatch):
     assert (config.threads, config.graceful_timeout) == (8, 300)
 
 
+def test_a_long_request_line_reaches_the_api_up_to_gunicorns_largest_bound(monkeypatch):
+    # Gunicorn's default (4,094 bytes) answered a long OR list with its own HTML 414; the API's 400 is JSON.
+    assert load_config(monkeypatch).limit_request_line == 8190
+    assert load_config(monkeypatch, GUNICORN_LIMIT_REQUEST_LINE="0").limit_request_line == 0
+    settings = Config()
+    settings.set("limit_request_line", 8190)  # gunicorn's own validation takes it
+    assert settings.limit_request_line == 8190
+
+
 def test_gunicorn_believes_a_forwarded_scheme_only_behind_a_declared_proxy(monkeypatch):
     """gunicorn by default takes X-Forwarded-Proto (and two other headers) from
     any loopback client as the request's scheme, before Django decides; it

@@ -52,6 +52,8 @@ ERROR_COMPONENTS = {
         "additionalProperties": MESSAGES,
     },
 }
+# Answered by the server in front of the API, before the API sees the request: no body of ours.
+NOT_THE_APIS = {414}
 # 400 and 409 name fields; every other error is one message.
 SHAPES = {400: FIELD_ERRORS, 409: FIELD_ERRORS}
 ERROR_DESCRIPTIONS = {
@@ -63,6 +65,9 @@ ERROR_DESCRIPTIONS = {
     406: "None of the media types in Accept (or `format`) can be served.",
     409: "The change conflicts with another record (a taken slug, a record still referenced).",
     412: "`If-Match` does not match the record's current ETag: it changed since it was read. Nothing was changed.",
+    414: "The request line (path and query) is longer than the server in front of the API takes: 8,190 bytes "
+    "under gunicorn (GUNICORN_LIMIT_REQUEST_LINE). That server answers before the API sees the request, so the "
+    "body is its own, not JSON. Send fewer values, or narrow by other filters.",
     413: "The body is larger than the upload limit (DATA_UPLOAD_MAX_MEMORY_SIZE, 2.5 MB by default).",
     415: "The body is not JSON (`Content-Type: application/json`).",
     429: "Too many requests; wait the number of seconds in `Retry-After`.",
@@ -87,12 +92,14 @@ def error_statuses(method: str, detail: bool) -> list[int]:
         statuses.append(412)
     if method in ("POST", "PUT", "PATCH"):
         statuses += [413, 415]
-    return [*statuses, 429, 503]
+    return [*statuses, 414, 429, 503]
 
 
 def error_responses(method: str, detail: bool) -> dict:
     """The error responses of `error_statuses`, e.g. for an operation that lists its own responses."""
     return {
-        status: OpenApiResponse(SHAPES.get(status, ERROR), description=ERROR_DESCRIPTIONS[status])
+        status: OpenApiResponse(
+            None if status in NOT_THE_APIS else SHAPES.get(status, ERROR), description=ERROR_DESCRIPTIONS[status]
+        )
         for status in error_statuses(method, detail)
     }

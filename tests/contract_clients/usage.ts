@@ -34,8 +34,8 @@ export async function researcher(baseUrl: string, key: string): Promise<void> {
       },
     },
   });
-  if (listed.error !== undefined) {
-    throw new Error(`the list: ${JSON.stringify(listed.error)}`);
+  if (listed.data === undefined) {
+    throw new Error(`the list: ${listed.response.status} ${JSON.stringify(listed.error)}`);
   }
   const titles: string[] = listed.data.results.map((article: Article) => article.title);
   check(titles.every((title) => title.length > 0), "titles");
