@@ -7,7 +7,7 @@ succeed, though a valid slug may name no record), no hook of ours, over HTTP aga
 `make serve` runs it. Once anonymously, once with an editor's token (`Authorization: Bearer`), each
 on a fresh PostgreSQL database holding the fixture corpus, since the editor's run writes and deletes.
 
-It takes a while: about 10 minutes a run on 2 cores. The summary of each run goes to
+It takes a while: 9 to 15 minutes a run on 2 cores. The summary of each run goes to
 loadtest/results-stock-fuzz.json, its whole output to loadtest/tmp/stock-fuzz-<who>.log.
 
 Environment (all optional):

@@ -274,18 +274,23 @@ def _free_text(schema: dict) -> bool:
     return schema.get("type") == "string" and not ({"pattern", "format", "enum"} & set(schema))
 
 
+def _parameters(result):
+    """Every parameter of every operation in the schema."""
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            yield from operation.get("parameters", []) if isinstance(operation, dict) else []
+
+
 def text_patterns(result, generator, request, public):
     """Says in the schema what the API checks of text: no NUL anywhere, and a
     required text field holds more than whitespace."""
-    for path in result.get("paths", {}).values():
-        for operation in path.values():
-            for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
-                schema = parameter.get("schema", {})
-                if parameter["name"] in NAMES_AT_LEAST_ONE and schema.get("type") == "array":
-                    schema["minItems"] = 1  # `fields=` with no name is a 400
-                for candidate in (schema, schema.get("items", {})):
-                    if _free_text(candidate):
-                        candidate["pattern"] = NO_NUL
+    for parameter in _parameters(result):
+        schema = parameter.get("schema", {})
+        if parameter["name"] in NAMES_AT_LEAST_ONE and schema.get("type") == "array":
+            schema["minItems"] = 1  # `fields=` with no name is a 400
+        for candidate in (schema, schema.get("items", {})):
+            if _free_text(candidate):
+                candidate["pattern"] = NO_NUL
     for name, component in result.get("components", {}).get("schemas", {}).items():
         if not name.endswith("Request"):
             continue
@@ -337,13 +342,11 @@ def unused_components(result, generator, request, public):
 def ordering_names(result, generator, request, public):
     """Names a generated client gives the `ordering` values (`x-enum-varnames`): `-published` is
     PUBLISHED_DESC, not the VALUE_1 a generator would make up for a value that is no identifier."""
-    for path in result.get("paths", {}).values():
-        for operation in path.values():
-            for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
-                items = parameter.get("schema", {}).get("items", {})
-                values = items.get("enum", [])
-                if any(isinstance(value, str) and value.startswith("-") for value in values):
-                    items["x-enum-varnames"] = [_ordering_name(value) for value in values]
+    for parameter in _parameters(result):
+        items = parameter.get("schema", {}).get("items", {})
+        values = items.get("enum", [])
+        if any(isinstance(value, str) and value.startswith("-") for value in values):
+            items["x-enum-varnames"] = [_ordering_name(value) for value in values]
     return result
 
 
