@@ -11,6 +11,12 @@ def restore_fulltext_triggers(sender, using="default", **kwargs):
     fulltext.restore_sqlite_triggers(connections[using], [model._meta.db_table for model in SEARCHABLE])
 
 
+def restore_version_triggers(sender, using="default", **kwargs):
+    from . import record_versions
+
+    record_versions.restore_sqlite_triggers(connections[using])
+
+
 def create_cache_tables(sender, using="default", **kwargs):
     """The tables of the database caches in settings.CACHES (production's
     throttle counts without Redis), made by every `migrate`; none exist already."""
@@ -36,5 +42,6 @@ class ArticlesConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(restore_fulltext_triggers, sender=self)
+        post_migrate.connect(restore_version_triggers, sender=self)
         post_migrate.connect(create_cache_tables, sender=self)
         pre_save.connect(anchor_fixture_evidence, dispatch_uid="anchor_fixture_evidence")

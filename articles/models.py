@@ -26,7 +26,7 @@ class ChangeHistory(HistoricalRecords):
     """Who changed a record, when, why and to what (django-simple-history).
 
     A searchable record's folded `search_text` is derived from its other
-    fields, so it is left out; so is PostgreSQL's `search_vector`, which is no
+    fields, so it is left out, as is every record's `version`; so is PostgreSQL's `search_vector`, which is no
     model field at all. The reason is free text of any length (see articles.api.change_reason).
     """
 
@@ -36,6 +36,9 @@ class ChangeHistory(HistoricalRecords):
     def contribute_to_class(self, cls, name):
         if issubclass(cls, Searchable):
             self.excluded_fields = [*self.excluded_fields, "search_text"]
+        if issubclass(cls, Versioned):
+            # The database's clock, not a change anyone made.
+            self.excluded_fields = [*self.excluded_fields, "version"]
         super().contribute_to_class(cls, name)
 
 
@@ -54,6 +57,16 @@ class NullsLastIndex(models.Index):
             ]
             return models.Index(*plain, name=self.name).create_sql(model, schema_editor, using=using, **kwargs)
         return super().create_sql(model, schema_editor, using=using, **kwargs)
+
+
+class Versioned(models.Model):
+    """A record whose `version` the database sets on every insert and update, from one clock for
+    all tables: what a detail's ETag is made of (see articles.record_versions)."""
+
+    version = models.BigIntegerField(default=0, db_default=0, editable=False)
+
+    class Meta:
+        abstract = True
 
 
 class Timestamped(models.Model):
@@ -86,7 +99,7 @@ class Searchable(models.Model):
         return text.search_document(*(getattr(self, name) for name in self.search_fields))
 
 
-class Outlet(Searchable, Timestamped):
+class Outlet(Searchable, Timestamped, Versioned):
     class Kind(models.TextChoices):
         PARTY_PRESS = "party_press", "party press"
         NEWS_SITE = "news_site", "news site"
@@ -116,7 +129,7 @@ class Outlet(Searchable, Timestamped):
         return reverse("api:outlet-detail", kwargs={"slug": self.slug})
 
 
-class Person(Searchable, Timestamped):
+class Person(Searchable, Timestamped, Versioned):
     name = models.CharField(max_length=200, help_text="Canonical name, with accents.")
     slug = models.SlugField(max_length=100, unique=True)
     aliases = models.JSONField(
@@ -154,7 +167,7 @@ class PersonFormerSlug(models.Model):
         return f"{self.slug} → {self.person.slug}"
 
 
-class Event(Searchable, Timestamped):
+class Event(Searchable, Timestamped, Versioned):
     class Kind(models.TextChoices):
         AGREEMENT = "agreement", "agreement"
         ATTACK = "attack", "attack"
@@ -217,7 +230,7 @@ class Event(Searchable, Timestamped):
             )
 
 
-class Article(Searchable, Timestamped):
+class Article(Searchable, Timestamped, Versioned):
     outlet = models.ForeignKey(Outlet, null=True, blank=True, on_delete=models.PROTECT, related_name="articles")
     title = models.CharField(max_length=500)
     summary = models.TextField(blank=True, help_text="The dek or standfirst.")
@@ -446,7 +459,7 @@ class Evidence(models.Model):
             raise ValidationError(errors)
 
 
-class PersonMention(Evidence):
+class PersonMention(Evidence, Versioned):
     class Role(models.TextChoices):
         AUTHOR = "author", "author"
         QUOTED = "quoted", "quoted"
@@ -470,7 +483,7 @@ class PersonMention(Evidence):
         return f"{self.person} ({self.role}) in article {self.article_id}"
 
 
-class EventMention(Evidence):
+class EventMention(Evidence, Versioned):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="event_mentions")
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="mentions")
     history = ChangeHistory()
@@ -486,7 +499,7 @@ class EventMention(Evidence):
         return f"{self.event} in article {self.article_id}"
 
 
-class Figure(Searchable, Evidence):
+class Figure(Searchable, Evidence, Versioned):
     class Qualifier(models.TextChoices):
         EXACT = "exact", "exact"
         APPROXIMATELY = "approximately", "approximately"

@@ -31,7 +31,7 @@ from django.core.management.color import no_style
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils.text import slugify
 
-from articles import dates, fulltext, models, text
+from articles import dates, fulltext, models, record_versions, text
 
 SOURCE_PREFIX = "synthetic/"
 SLUG_PREFIX = "syn-"
@@ -535,10 +535,12 @@ def bulk_session(connection):
     that backs no constraint: the foreign keys', the orderings', the GIN
     full-text ones) are dropped and built once at the end, in one pass each,
     rather than row by row. SQLite: no fsync, a big page cache, and the FTS5
-    triggers off during the load; restore_sqlite_triggers puts them back and
-    rebuilds each index in one pass. PostgreSQL: asynchronous commit and no
-    per-row foreign-key triggers (the generator writes parents before
-    children). The stored tsvector column is computed on insert either way.
+    triggers and the record-version triggers off during the load;
+    restore_sqlite_triggers puts them back and rebuilds each index in one pass.
+    PostgreSQL: asynchronous commit and no per-row triggers (foreign keys: the
+    generator writes parents before children). Either way the loaded rows keep
+    version 0, which no later write gives (articles.record_versions). The
+    stored tsvector column is computed on insert.
     """
     m = _models()
     tables = [model._meta.db_table for model in m.SEARCHABLE]
@@ -557,6 +559,7 @@ def bulk_session(connection):
             for table in tables:
                 for suffix in ("ai", "ad", "au"):
                     cursor.execute(f"DROP TRIGGER IF EXISTS {fulltext.fts_table(table)}_{suffix}")
+            record_versions.drop_sqlite_triggers(connection)
         elif connection.vendor == "postgresql":
             cursor.execute("SET synchronous_commit = off")
             cursor.execute("SET session_replication_role = replica")
@@ -571,6 +574,7 @@ def bulk_session(connection):
                 cursor.execute(create)
             if connection.vendor == "sqlite":
                 fulltext.restore_sqlite_triggers(connection, tables)
+                record_versions.restore_sqlite_triggers(connection)
                 cursor.execute("PRAGMA cache_size = -2000")  # SQLite's default again
                 if not connection.in_atomic_block:
                     cursor.execute("PRAGMA synchronous = NORMAL")

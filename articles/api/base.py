@@ -183,13 +183,20 @@ class CorpusViewSet(HistoryMixin, viewsets.ModelViewSet):
         return self.paginator.get_paginated_response(serializer.data, **extra)
 
     def retrieve(self, request, *args, **kwargs):
+        # The version before the record (articles.record_versions says why that order).
+        etag = conditional.record_etag(self)
+        if etag is not None and conditional.is_not_modified(request, etag):
+            return Response(status=304, headers={"ETag": etag})
         instance = self.get_object()
+        if etag is None:  # a merged person's former slug: the version of the record it names now
+            etag = conditional.record_etag(self, pk=instance.pk)
         renderer = request.accepted_renderer
         if isinstance(renderer, ExportRenderer):
             data = renderer.document(self, instance)
         else:
             data = self.get_serializer(instance).data
-        etag = conditional.etag_for(data, renderer.media_type)
+        if etag is None:
+            etag = conditional.etag_for(data, renderer.media_type)
         if conditional.is_not_modified(request, etag):
             return Response(status=304, headers={"ETag": etag})
         return Response(data, headers={"ETag": etag})
@@ -206,7 +213,8 @@ class CorpusViewSet(HistoryMixin, viewsets.ModelViewSet):
             if getattr(instance, "_prefetched_objects_cache", None):
                 instance._prefetched_objects_cache = {}
             data = serializer.data
-        return Response(data, headers={"ETag": conditional.etag_for(data)})
+            etag = conditional.record_etag(self, pk=instance.pk, plain=True) or conditional.etag_for(data)
+        return Response(data, headers={"ETag": etag})
 
     def destroy(self, request, *args, **kwargs):
         with transaction.atomic():
@@ -218,7 +226,8 @@ class CorpusViewSet(HistoryMixin, viewsets.ModelViewSet):
     def _current_etag(self, instance) -> str | None:
         if "If-Match" not in self.request.headers:
             return None
-        return conditional.etag_for(self.get_serializer(instance).data)
+        etag = conditional.record_etag(self, pk=instance.pk, plain=True)
+        return etag or conditional.etag_for(self.get_serializer(instance).data)
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)

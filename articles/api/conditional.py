@@ -1,10 +1,14 @@
 """ETags for detail responses, and the HTTP preconditions that use them.
 
-An ETag is a digest of the representation, so it changes whenever anything a
-client sees changes, related records included. `If-None-Match` with the
-current ETag is a 304 before the body is rendered; a write whose `If-Match`
-no longer matches is a 412 and changes nothing. Writes compare against the
-ETag of the plain JSON detail (no `fields`, `omit` or `format`).
+A record's ETag is made of its version signature (articles.record_versions),
+read in one query before the record, with what shapes the answer: the media
+type, the query parameters and the base of its links. So it changes whenever
+anything a client sees changes, related records included, and
+`If-None-Match` with the current ETag is a 304 with neither the record read
+nor its body rendered. A record of no versioned model gets a digest of its
+representation instead. A write whose `If-Match` no longer matches is a 412
+and changes nothing. Writes compare against the ETag of the plain JSON detail
+(no `fields`, `omit` or `format`).
 """
 
 import hashlib
@@ -13,6 +17,10 @@ import orjson
 from django.utils.http import parse_etags, quote_etag
 from rest_framework import status
 from rest_framework.exceptions import APIException
+
+from articles import record_versions
+
+PLAIN_JSON = "application/json"
 
 
 class PreconditionFailed(APIException):
@@ -24,6 +32,26 @@ class PreconditionFailed(APIException):
 def etag_for(data, media_type: str = "application/json") -> str:
     payload = orjson.dumps([media_type, data], default=str, option=orjson.OPT_SORT_KEYS)
     return quote_etag(hashlib.sha256(payload).hexdigest()[:32])
+
+
+def record_etag(view, *, pk=None, plain: bool = False) -> str | None:
+    """The ETag of `view`'s detail from its record's version: the record the URL names, or the one
+    with primary key `pk`. None where the model has no versions or no such record exists (the view
+    then reads the record as usual, and answers 404 or digests what it renders)."""
+    model = view.queryset.model
+    if model not in record_versions.SHOWS:
+        return None
+    if pk is not None:
+        found = record_versions.signature(model, "pk", pk, using=view.queryset.db)
+    else:
+        field = view.lookup_field
+        value = view.kwargs[view.lookup_url_kwarg or field]
+        found = record_versions.signature(model, field, value, using=view.queryset.db)
+    if found is None:
+        return None
+    request = view.request
+    shape = [PLAIN_JSON, []] if plain else [request.accepted_renderer.media_type, sorted(request.query_params.lists())]
+    return record_versions.etag(model, found, [*shape, request.build_absolute_uri("/")])
 
 
 def _matches(header: str, etag: str) -> bool:
