@@ -117,11 +117,15 @@ def test_no_facets_no_key_and_repeated_parameters_work(api, sample):
     assert list(body["facets"]) == ["outlet", "year"]
 
 
+# The time budget's own statements (articles.query_budget) read no rows.
+BUDGET_STATEMENTS = ("SAVEPOINT", "RELEASE SAVEPOINT", "SELECT current_setting", "SELECT set_config")
+
+
 def test_each_facet_is_one_query(api, volume):
     def queries(params):
         with CaptureQueriesContext(connection) as captured:
             assert api.get("/api/v1/articles/", params).status_code == 200
-        return len(captured)
+        return len([query for query in captured if not query["sql"].startswith(BUDGET_STATEMENTS)])
 
     plain = queries({"page_size": 5})
     assert queries({"page_size": 5, "facets": "outlet"}) == plain + 1
@@ -134,3 +138,42 @@ def test_the_schema_says_facet_size_is_at_least_one(api):
     parameters = schema["paths"]["/api/v1/articles/"]["get"]["parameters"]
     facet_size = next(p for p in parameters if p["name"] == "facet_size")
     assert facet_size["schema"] == {"type": "integer", "minimum": 1}
+
+
+class SlowFacet:
+    """A facet whose count takes about half a second, whatever the corpus."""
+
+    description = "slow"
+
+    def buckets(self, records, limit):
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SELECT pg_sleep(0.5)")
+            else:  # a few million steps of SQLite's virtual machine
+                cursor.execute(
+                    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000000) "
+                    "SELECT count(*) FROM n"
+                )
+        return [{"value": "x", "label": "x", "count": 1}], False
+
+
+@pytest.mark.parametrize(
+    "in_transaction",
+    [pytest.param(True, id="inside-a-transaction"), pytest.param(False, marks=pytest.mark.django_db(transaction=True))],
+)
+def test_a_facet_past_the_time_budget_says_it_timed_out(api, sample, settings, monkeypatch, in_transaction):
+    from articles.filtersets import ArticleFilterSet
+
+    assert connection.in_atomic_block is in_transaction
+
+    settings.CORPUS_FACET_TIME_LIMIT_MS = 50
+    monkeypatch.setitem(ArticleFilterSet.facets, "outlet", SlowFacet())
+    body = facets(api, "articles", ["outlet", "year"])
+    assert body["facets"]["outlet"] == {"buckets": [], "truncated": False, "timed_out": True}
+    # The other facet, and the page, are answered as usual: the stopped query left nothing behind.
+    assert body["facets"]["year"]["timed_out"] is False
+    assert counts(body, "year") == {"2026": 2, None: 1}
+    assert body["count"] == 3
+    # Without a budget the same facet is counted.
+    settings.CORPUS_FACET_TIME_LIMIT_MS = 0
+    assert facets(api, "articles", ["outlet"])["facets"]["outlet"]["timed_out"] is False

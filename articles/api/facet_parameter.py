@@ -1,17 +1,30 @@
 """`facets=` and `facet_size=` on a list: counts per value over the filtered set.
 
-"facets": {"outlet": {"buckets": [{"value": "granma", "label": "Granma", "count": 3}], "truncated": false}}
+"facets": {"outlet": {"buckets": [{"value": "granma", "label": "Granma", "count": 3}], "truncated": false,
+"timed_out": false}}
+
+Each facet is counted within a time budget (CORPUS_FACET_TIME_LIMIT_MS, as Datasette's
+facet_time_limit_ms); one that runs past it is stopped and answered `timed_out: true` with no
+buckets, never a partial count.
 """
 
 import copy
 
+from django.conf import settings
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.exceptions import ValidationError
+
+from articles import query_budget
 
 from .shaping import requested_names
 
 DEFAULT_SIZE = 50
 MAX_SIZE = 1000
+DEFAULT_TIME_LIMIT_MS = 150
+
+
+def time_limit_ms() -> int:
+    return getattr(settings, "CORPUS_FACET_TIME_LIMIT_MS", DEFAULT_TIME_LIMIT_MS)
 
 
 def declared(view) -> dict:
@@ -53,8 +66,13 @@ def counts(view, request, queryset) -> dict | None:
     )
     result = {}
     for name in names:
-        buckets, truncated = declared(view)[name].buckets(records, limit)
-        result[name] = {"buckets": buckets, "truncated": truncated}
+        try:
+            with query_budget.budget(records.db, time_limit_ms()):
+                buckets, truncated = declared(view)[name].buckets(records, limit)
+        except query_budget.OverBudget:
+            result[name] = {"buckets": [], "truncated": False, "timed_out": True}
+            continue
+        result[name] = {"buckets": buckets, "truncated": truncated, "timed_out": False}
     return result
 
 
@@ -101,8 +119,14 @@ def response_schema(names: list[str]) -> dict:
         "properties": {
             "buckets": {"type": "array", "items": bucket},
             "truncated": {"type": "boolean", "description": "More values exist than `facet_size` shows."},
+            "timed_out": {
+                "type": "boolean",
+                "description": f"Counting ran past the server's time budget for a facet "
+                f"({time_limit_ms()} ms) and was stopped: no buckets are given rather than a partial count. "
+                "Narrow the list with a filter to count it.",
+            },
         },
-        "required": ["buckets", "truncated"],
+        "required": ["buckets", "truncated", "timed_out"],
     }
     return {
         "type": "object",
