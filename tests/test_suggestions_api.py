@@ -162,3 +162,26 @@ def test_partial_permissions_mean_what_they_say(editor_client, article):
     assert decider.post(ACCEPT, {"ids": [mention.pk]}, format="json").status_code == 403
     assert Suggestion.objects.get(pk=mention.pk).state == "pending"
     assert decider.post(REJECT, {"ids": [mention.pk]}, format="json").status_code == 200
+
+
+@pytest.mark.parametrize("value", ["-7.611869992602361e+306", "1.5", "abc"])
+def test_an_article_id_that_is_no_whole_number_is_a_400_naming_article(editor_client, value):
+    # Found by the fuzzer: a number past SQLite's integers was a 500.
+    response = editor_client.get("/api/v1/suggestions/", {"article": value})
+    assert response.status_code == 400
+    assert list(response.json()) == ["article"]
+
+
+def test_an_article_id_past_every_integer_names_no_article(editor_client):
+    # As on every other list: an id that names no record matches nothing.
+    response = editor_client.get("/api/v1/suggestions/", {"article": "165782101751812620288"})
+    assert response.status_code == 200
+    assert response.json()["results"] == []
+
+
+@pytest.mark.parametrize("parameter", ["state", "kind"])
+def test_an_empty_state_or_kind_is_a_400_not_ignored(editor_client, parameter):
+    # Found by the fuzzer: `state=` was read as no filter at all.
+    response = editor_client.get("/api/v1/suggestions/", {parameter: ""})
+    assert response.status_code == 400
+    assert list(response.json()) == [parameter]

@@ -14,7 +14,8 @@ from accounts.permissions import TokenScope
 from articles.api.base import StrictKeys
 from articles.api.error_statuses import error_responses
 from articles.api.parsers import StrictJSONParser
-from articles.models import PersonMention
+from articles.filtersets import id_filter
+from articles.models import Article, PersonMention
 
 from .. import suggesting
 from ..models import Suggestion
@@ -94,9 +95,11 @@ class AcceptSerializer(DecisionSerializer):
 
 
 class SuggestionFilterSet(filters.FilterSet):
-    article = filters.NumberFilter(field_name="article_id", lookup_expr="exact")
-    state = filters.ChoiceFilter(field_name="state", lookup_expr="exact", choices=Suggestion.State.choices)
-    kind = filters.ChoiceFilter(field_name="kind", lookup_expr="exact", choices=Suggestion.Kind.choices)
+    # An id an article can have, as every other list's `article`: a number past the database's integers is a 400.
+    article = id_filter("article", Article.objects.all())
+    # As on the other lists: repeat a parameter for OR, and an empty value is a 400, not ignored.
+    state = filters.MultipleChoiceFilter(field_name="state", lookup_expr="exact", choices=Suggestion.State.choices)
+    kind = filters.MultipleChoiceFilter(field_name="kind", lookup_expr="exact", choices=Suggestion.Kind.choices)
 
     class Meta:
         model = Suggestion
