@@ -1,5 +1,7 @@
 """Behaviour shared by every resource: one serializer base, one viewset base."""
 
+import functools
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, transaction
 from django.db.models import Count, OuterRef, Subquery
@@ -17,6 +19,13 @@ from .history import HistoryMixin
 from .parsers import StrictJSONParser
 
 WRITE_ACTIONS = {"update", "partial_update", "destroy"}
+
+
+@functools.cache
+def field_names_of(serializer_class) -> tuple[str, ...]:
+    # Building a serializer's fields (deep copies and model introspection) cost more than a
+    # 304; the names of a class's fields do not change while it runs.
+    return tuple(serializer_class().get_fields())
 
 
 class StrictKeys:
@@ -249,7 +258,7 @@ class CorpusViewSet(HistoryMixin, viewsets.ModelViewSet):
         serializer_class = self.get_serializer_class()
         chosen = self.__dict__.setdefault("_field_names", {})
         if serializer_class not in chosen:
-            available = serializer_class().get_fields()
+            available = field_names_of(serializer_class)
             if self.request is None or self.request.method not in permissions.SAFE_METHODS:
                 chosen[serializer_class] = list(available)
             else:
