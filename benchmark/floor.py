@@ -16,7 +16,7 @@ from django.urls import include, path
 from articles.api.pagination import BoundedCountPaginator
 from articles.models import Article, PersonMention
 
-FIELDS = ["id", "title", "summary", "published", "published_precision", "published_time", "language",
+FIELDS = ["id", "title", "summary", "byline", "published", "published_precision", "published_time", "language",
           "original_id", "word_count", "source_document"]  # fmt: skip
 OUTLET = ["outlet__id", "outlet__slug", "outlet__name"]
 ORDER = [F("published").desc(nulls_last=True), "id"]
@@ -58,6 +58,7 @@ def _result(request, row: dict, authors: list[dict]) -> dict:
         "url": f"{root}articles/{row['id']}/",
         "title": row["title"],
         "summary": row["summary"],
+        "byline": row["byline"],
         "outlet": outlet,
         "published": row["published"].isoformat() if row["published"] else None,
         "published_precision": row["published_precision"],
@@ -93,7 +94,7 @@ def values_page(request):
 
 
 PAGE_SQL = """
-SELECT a.id, a.title, a.summary, a.published, a.published_precision, a.published_time, a.language,
+SELECT a.id, a.title, a.summary, a.byline, a.published, a.published_precision, a.published_time, a.language,
        a.original_id, a.word_count, a.source_document, o.id, o.slug, o.name
 FROM articles_article a LEFT JOIN articles_outlet o ON o.id = a.outlet_id
 ORDER BY a.published DESC NULLS LAST, a.id LIMIT %s OFFSET %s

@@ -145,3 +145,16 @@ def test_render_rewrites_the_report_from_results_json(tmp_path):
     assert "| facet person | – | 900.0 / 2500.0 |" in text
     assert "| people | 2 / 2 / 3 |" in text
     assert "| sqlite | 133 MB after 50 requests | 20.0 / 20.0 | 4.0 / 4.0 |" in text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", [1, 2])
+def test_the_floor_answers_the_json_the_api_answers(volume, client, settings, page):
+    """A ratio against the floor means something only while both give the same answer: a field
+    the API gains (byline) must reach the floor too."""
+    settings.ROOT_URLCONF = "benchmark.floor"
+    params = {"page_size": 7, **({"page": page} if page > 1 else {})}
+    api = client.get("/api/v1/articles/", params).json()
+    assert api["results"]
+    for floor in ("/bench/values/articles/", "/bench/raw/articles/"):
+        assert client.get(floor, params).json() == api, floor
