@@ -428,7 +428,7 @@ CORPUS_EXACT_COUNT_LIMIT = int(os.environ.get("CORPUS_EXACT_COUNT_LIMIT", "10000
 # A search ranks at most this many matches, the newest; older ones follow by id (articles.search).
 CORPUS_SEARCH_RANK_WINDOW = int(os.environ.get("CORPUS_SEARCH_RANK_WINDOW", "1000"))
 # Each facet is counted within this many milliseconds, or answered timed_out (articles.api.facet_parameter).
-CORPUS_FACET_TIME_LIMIT_MS = int(os.environ.get("CORPUS_FACET_TIME_LIMIT_MS", "150"))
+CORPUS_FACET_TIME_LIMIT_MS = int(os.environ.get("CORPUS_FACET_TIME_LIMIT_MS", "100"))
 # Pages by number reach this many records; deeper, pages go by cursor (articles.api.pagination).
 CORPUS_MAX_PAGE_DEPTH = int(os.environ.get("CORPUS_MAX_PAGE_DEPTH", "10000"))
 

@@ -20,7 +20,7 @@ from .shaping import requested_names
 
 DEFAULT_SIZE = 50
 MAX_SIZE = 1000
-DEFAULT_TIME_LIMIT_MS = 150
+DEFAULT_TIME_LIMIT_MS = 100
 
 
 def time_limit_ms() -> int:
