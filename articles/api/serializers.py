@@ -14,12 +14,12 @@ from ..snippets import first_snippet
 from .base import CorpusSerializer
 from .fields import AnnotatedCountField, BriefRelatedField, RecordURLField, StrictCharField
 from .pagination import Envelope
-from .shaping import ShapedSerializer
+from .shaping import PlannedRepresentation, ShapedSerializer
 
 # Brief forms: how a related object appears inside another.
 
 
-class BriefOutletSerializer(serializers.ModelSerializer):
+class BriefOutletSerializer(PlannedRepresentation, serializers.ModelSerializer):
     url = RecordURLField(view_name="api:outlet-detail", lookup_field="slug")
 
     class Meta:
@@ -27,7 +27,7 @@ class BriefOutletSerializer(serializers.ModelSerializer):
         fields = ["id", "slug", "name", "url"]
 
 
-class BriefPersonSerializer(serializers.ModelSerializer):
+class BriefPersonSerializer(PlannedRepresentation, serializers.ModelSerializer):
     url = RecordURLField(view_name="api:person-detail", lookup_field="slug")
 
     class Meta:
@@ -35,7 +35,7 @@ class BriefPersonSerializer(serializers.ModelSerializer):
         fields = ["id", "slug", "name", "url"]
 
 
-class BriefEventSerializer(serializers.ModelSerializer):
+class BriefEventSerializer(PlannedRepresentation, serializers.ModelSerializer):
     url = RecordURLField(view_name="api:event-detail", lookup_field="slug")
 
     class Meta:
@@ -43,7 +43,7 @@ class BriefEventSerializer(serializers.ModelSerializer):
         fields = ["id", "slug", "name", "url"]
 
 
-class BriefArticleSerializer(serializers.ModelSerializer):
+class BriefArticleSerializer(PlannedRepresentation, serializers.ModelSerializer):
     url = RecordURLField(view_name="api:article-detail")
 
     class Meta:
@@ -51,7 +51,7 @@ class BriefArticleSerializer(serializers.ModelSerializer):
         fields = ["id", "title", "url"]
 
 
-class BriefFigureSerializer(serializers.ModelSerializer):
+class BriefFigureSerializer(PlannedRepresentation, serializers.ModelSerializer):
     url = RecordURLField(view_name="api:figure-detail")
 
     class Meta:
@@ -86,7 +86,7 @@ LONG_TEXT = "In a list, only when `fields=` names it (e.g. `fields=id,body`)."
 # Mentions as they appear inside an article, a person or an event.
 
 
-class ArticlePersonMentionSerializer(serializers.ModelSerializer):
+class ArticlePersonMentionSerializer(PlannedRepresentation, serializers.ModelSerializer):
     person = BriefPersonSerializer(read_only=True)
 
     class Meta:
@@ -94,7 +94,7 @@ class ArticlePersonMentionSerializer(serializers.ModelSerializer):
         fields = ["id", "person", "role", *EVIDENCE_FIELDS]
 
 
-class ArticleEventMentionSerializer(serializers.ModelSerializer):
+class ArticleEventMentionSerializer(PlannedRepresentation, serializers.ModelSerializer):
     event = BriefEventSerializer(read_only=True)
 
     class Meta:
@@ -102,7 +102,7 @@ class ArticleEventMentionSerializer(serializers.ModelSerializer):
         fields = ["id", "event", *EVIDENCE_FIELDS]
 
 
-class ArticleFigureSerializer(serializers.ModelSerializer):
+class ArticleFigureSerializer(PlannedRepresentation, serializers.ModelSerializer):
     url = RecordURLField(view_name="api:figure-detail")
 
     class Meta:
@@ -110,7 +110,7 @@ class ArticleFigureSerializer(serializers.ModelSerializer):
         fields = ["id", "url", "label", "value", "value_max", "qualifier", "unit", "metric", "as_of", *EVIDENCE_FIELDS]
 
 
-class PersonArticleMentionSerializer(serializers.ModelSerializer):
+class PersonArticleMentionSerializer(PlannedRepresentation, serializers.ModelSerializer):
     article = BriefArticleSerializer(read_only=True)
 
     class Meta:
@@ -118,7 +118,7 @@ class PersonArticleMentionSerializer(serializers.ModelSerializer):
         fields = ["id", "article", "role", *EVIDENCE_FIELDS]
 
 
-class EventArticleMentionSerializer(serializers.ModelSerializer):
+class EventArticleMentionSerializer(PlannedRepresentation, serializers.ModelSerializer):
     article = BriefArticleSerializer(read_only=True)
 
     class Meta:
