@@ -59,6 +59,22 @@ class BriefFigureSerializer(PlannedRepresentation, serializers.ModelSerializer):
         fields = ["id", "label", "value", "value_max", "unit", "url"]
 
 
+def brief_join(path: str, brief):
+    """A query need: `path` joined (select_related), loading only the columns `brief` shows; the
+    other columns of a related row (an original's whole body, say) cost a page time for nothing."""
+
+    def need(queryset):
+        model = brief.Meta.model
+        hidden = [
+            f"{path}__{field.name}"
+            for field in model._meta.concrete_fields
+            if field.name not in brief.Meta.fields and not field.primary_key
+        ]
+        return queryset.select_related(path).defer(*hidden)
+
+    return need
+
+
 def outlet_field(**kwargs):
     return BriefRelatedField(BriefOutletSerializer, queryset=Outlet.objects.all(), **kwargs)
 
@@ -150,14 +166,17 @@ class ArticleSerializer(CorpusSerializer):
     )
 
     query_needs = {
-        "outlet": lambda qs: qs.select_related("outlet"),
-        "original": lambda qs: qs.select_related("original"),
+        # outlet, original: joined, with only the columns their brief forms show.
+        "outlet": brief_join("outlet", BriefOutletSerializer),
+        "original": brief_join("original", BriefArticleSerializer),
         # authors: the author mentions with their people, one query for the page.
         "authors": lambda qs: qs.prefetch_related(
             Prefetch(
                 "person_mentions",
                 queryset=PersonMention.objects.filter(role=PersonMention.Role.AUTHOR)
                 .select_related("person")
+                # What the brief person shows, and the keys the prefetch matches on.
+                .only("article", "person__slug", "person__name")
                 .order_by("start", "id"),
                 to_attr="author_mentions",
             )
@@ -199,7 +218,7 @@ class ArticleSerializer(CorpusSerializer):
     def load(cls, queryset, names, request):
         # A list shows no text beyond title and summary unless asked; the snippet of a search needs the body.
         searching = "snippet" in names and request is not None and bool(request.query_params.get("search"))
-        columns = ["source_text", "search_text"]
+        columns = ["source_text", "search_text", "created", "modified", "version"]
         if "body" not in names and not searching:
             columns.append("body")
         if "caption" not in names:
