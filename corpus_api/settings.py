@@ -402,7 +402,7 @@ REST_FRAMEWORK = {
     # The browsable API (HTML pages with forms) only in development: in
     # production a browser gets JSON like any other client.
     "DEFAULT_RENDERER_CLASSES": [
-        "rest_framework.renderers.JSONRenderer",
+        "articles.api.json_renderer.JSONRenderer",
         *(["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     ],
     "DEFAULT_SCHEMA_CLASS": "articles.api.schema.CorpusAutoSchema",
