@@ -21,6 +21,7 @@ import hashlib
 import itertools
 import random
 import re
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -528,7 +529,7 @@ def _secondary_indexes(connection, cursor, tables: list[str]) -> list[tuple[str,
 
 
 @contextmanager
-def bulk_session(connection):
+def bulk_session(connection, phases: dict | None = None):
     """Make a bulk load fast, and leave the indexes right afterwards.
 
     Both engines: the secondary indexes of the article tables (every index
@@ -569,6 +570,7 @@ def bulk_session(connection):
     try:
         yield
     finally:
+        rebuilt = time.perf_counter()
         with connection.cursor() as cursor:
             for _, create in deferred:
                 cursor.execute(create)
@@ -585,6 +587,8 @@ def bulk_session(connection):
                 cursor.execute("RESET synchronous_commit")
                 for table in tables + [model._meta.db_table for model in (m.PersonMention, m.EventMention)]:
                     cursor.execute(f"ANALYZE {table}")
+        if phases is not None:
+            phases["indexes"] = time.perf_counter() - rebuilt  # and the full-text rebuild and ANALYZE
 
 
 def clear(using: str = "default") -> int:
@@ -677,7 +681,8 @@ def load(p: Plan, batch_size: int = 5000, using: str = "default", progress=None)
     # a million rows and more each, through executemany: one prepared
     # statement, no model instances.
     entities = build_entities(p)
-    with fixed_timestamps(), bulk_session(connection):
+    phases = {"drafting": 0.0, "writing": 0.0}
+    with fixed_timestamps(), bulk_session(connection, phases):
         with transaction.atomic(using=using):
             outlets = m.Outlet.objects.using(using).bulk_create(
                 [m.Outlet(**row, **stamps) for row in entities.outlets], batch_size=insert_size
@@ -710,6 +715,7 @@ def load(p: Plan, batch_size: int = 5000, using: str = "default", progress=None)
             return ops.adapt_decimalfield_value(value, value_field.max_digits, value_field.decimal_places)
 
         for first in range(0, p.articles, batch_size):
+            started = time.perf_counter()
             drafts = [writer.draft(i) for i in range(first, min(p.articles, first + batch_size))]
             articles, person_mentions, event_mentions, figures = [], [], [], []
             for d in drafts:
@@ -735,6 +741,8 @@ def load(p: Plan, batch_size: int = 5000, using: str = "default", progress=None)
                             None if f["person"] is None else person_ids[f["person"]],
                         )
                     )
+            written = time.perf_counter()
+            phases["drafting"] += written - started
             with transaction.atomic(using=using), connection.cursor() as cursor:
                 for model, columns, rows in (
                     (m.Article, article_columns, articles),
@@ -743,13 +751,17 @@ def load(p: Plan, batch_size: int = 5000, using: str = "default", progress=None)
                     (m.Figure, figure_columns, figures),
                 ):
                     insert(connection, cursor, model, columns, rows)
+            phases["writing"] += time.perf_counter() - written
             if progress:
                 progress(first + len(drafts), p.articles)
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 for sql in connection.ops.sequence_reset_sql(no_style(), [m.Article]):
                     cursor.execute(sql)
-    return {"articles": p.articles, "outlets": p.outlets, "people": p.people, "events": p.events}
+    return {
+        "articles": p.articles, "outlets": p.outlets, "people": p.people, "events": p.events,
+        "seconds": {name: round(value, 1) for name, value in phases.items()},
+    }  # fmt: skip
 
 
 def corpus_digest(using: str = "default") -> str:

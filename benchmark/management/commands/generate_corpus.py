@@ -51,7 +51,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {done:,}/{total:,} articles, {rate:,.0f}/s")
                 last[0] = now
 
-        synthetic.load(plan, batch_size=batch_size, using=database, progress=progress)
+        loaded = synthetic.load(plan, batch_size=batch_size, using=database, progress=progress)
         elapsed = time.perf_counter() - started
         size = synthetic.database_size(database)
         shown = f", database {size / 2**20:,.0f} MiB" if size else ""
@@ -63,5 +63,7 @@ class Command(BaseCommand):
                 f"{plan.events:,} events (seed {seed}) in {elapsed:.1f} s{shown}."
             )
         )
+        phases = ", ".join(f"{name} {seconds:,.1f} s" for name, seconds in loaded["seconds"].items())
+        self.stdout.write(f"  Of which: {phases}.")
         if digest:
             self.stdout.write(synthetic.corpus_digest(database))
