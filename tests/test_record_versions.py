@@ -201,7 +201,7 @@ WRITES = [
 ]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 @pytest.mark.parametrize("write", WRITES, ids=lambda write: write.__name__.strip("_"))
 def test_every_write_moves_the_etag_of_what_it_changes(sample, api, editor_client, write):
     before = snapshot(api)
@@ -281,7 +281,7 @@ def test_the_database_sets_a_fresh_version_on_every_write(sample):
     assert 0 not in versions
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_migrate_puts_back_a_version_trigger_sqlite_lost(sample):
     if connection.vendor != "sqlite":
         pytest.skip("Only SQLite rebuilds a table to alter it, losing its triggers")

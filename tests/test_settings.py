@@ -271,7 +271,7 @@ def test_behind_a_declared_proxy_its_forwarded_proto_makes_the_request_https():
 
 def test_the_browsable_api_renders_only_with_debug():
     production = throttle_settings()["DEFAULT_RENDERER_CLASSES"]
-    assert production == ["rest_framework.renderers.JSONRenderer"]
+    assert production == ["articles.api.json_renderer.JSONRenderer"]
     development = settings_values("REST_FRAMEWORK", DJANGO_DEBUG="1")["REST_FRAMEWORK"]["DEFAULT_RENDERER_CLASSES"]
     assert "rest_framework.renderers.BrowsableAPIRenderer" in development
 
