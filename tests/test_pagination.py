@@ -142,6 +142,8 @@ WALKS = [
     ("figures", {"metric": "ships", "ordering": "-value"}),
     ("people", {"ordering": "-article_count"}),  # an annotation
     ("events", {"ordering": "-end"}),  # NULLs
+    ("events", {"ordering": "end"}),  # NULLs last going up, first coming back
+    ("articles", {"ordering": "published"}),
     ("outlets", {}),
     ("person-mentions", {"role": "author"}),
 ]

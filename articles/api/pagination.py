@@ -57,7 +57,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import EmptyPage, Page
 from django.core.paginator import Paginator as DjangoPaginator
 from django.db import connections
-from django.db.models import F, FloatField, OrderBy, Q
+from django.db.models import F, FloatField, OrderBy, Q, prefetch_related_objects
 from django.db.models.functions import Cast
 from django.db.models.query import ModelIterable
 from django.utils.functional import cached_property
@@ -320,10 +320,19 @@ class KeysetPagination(CursorPagination):
         aliases = [f"cursor_key_{i}" for i in range(len(self.ordering))]
         queryset = queryset.annotate(**{alias: key.value() for alias, key in zip(aliases, self.ordering, strict=True)})
         queryset = queryset.order_by(*[key.order_by(reverse) for key in self.ordering])
-        if position is not None:
-            queryset = queryset.filter(self.beyond(aliases, position, reverse))
-
-        results = list(queryset[: self.page_size + 1])
+        parts = [Q()] if position is None else self.beyond_parts(aliases, position, reverse)
+        if len(parts) == 1:
+            results = list(queryset.filter(parts[0])[: self.page_size + 1])
+        else:
+            # Every part is read whatever the page size (at least one row each), and the prefetches
+            # run once over all of them, so a page's queries do not depend on its size.
+            lookups = queryset._prefetch_related_lookups
+            plain = queryset.prefetch_related(None)
+            results = []
+            for part in parts:  # in walking order
+                results += list(plain.filter(part)[: max(1, self.page_size + 1 - len(results))])
+            results = results[: self.page_size + 1]
+            prefetch_related_objects(results, *lookups)
         self.page = results[: self.page_size]
         following = (
             self._get_position_from_instance(results[-1], self.ordering) if len(results) > len(self.page) else None
@@ -387,6 +396,26 @@ class KeysetPagination(CursorPagination):
             descending = first.descending != reverse
             either = Q(**{f"{aliases[0]}__{'lte' if descending else 'gte'}": value}) & either
         return either
+
+    def beyond_parts(self, aliases, position, reverse) -> list[Q]:
+        """`beyond` as consecutive parts of the walking order, each a range an index can seek to.
+
+        Where the first key is nullable, its NULLs sit at one end of the order, and one
+        condition for "this value and what follows, NULLs included" is an OR no planner
+        seeks by: at a million rows it read 900 000 rows for a page 90 % down. So the rows
+        of the position's own kind (NULL or not) come first, with a range on the key, then,
+        if they follow in this direction, the rows of the other kind."""
+        either = self.beyond(aliases, position, reverse)
+        first, value = self.ordering[0], position[0]
+        if not first.nullable:
+            return [either]
+        null = Q(**{f"{aliases[0]}__isnull": True})
+        nulls_follow = first.nulls_last != reverse
+        if value is None:
+            return [either & null] if nulls_follow else [either & null, ~null]
+        descending = first.descending != reverse
+        same = either & ~null & Q(**{f"{aliases[0]}__{'lte' if descending else 'gte'}": value})
+        return [same, null] if nulls_follow else [same]
 
     def _get_position_from_instance(self, instance, ordering):
         return tuple(getattr(instance, f"cursor_key_{i}") for i in range(len(ordering)))
