@@ -557,6 +557,22 @@ class Figure(Searchable, Evidence, Versioned):
             raise ValidationError(errors)
 
 
+class FacetDelta(models.Model):
+    """One change to an unfiltered facet's counts: the database appends a row on every write that
+    moves a count (see articles.facet_tallies); a facet's counts are the sums per value. Appending,
+    rather than updating one counter row per value, means concurrent writers never wait on each other."""
+
+    facet = models.CharField(max_length=40)
+    value = models.TextField(null=True)
+    delta = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["facet", "value"], name="facet_delta_facet_value")]
+
+    def __str__(self):
+        return f"{self.facet} {self.value}: {self.delta:+d}"
+
+
 def corpus_models() -> list[type[models.Model]]:
     """Every model of the corpus, each declared after the models it points at:
     the models with a change history (not the history tables themselves, nor

@@ -32,7 +32,7 @@ from django.core.management.color import no_style
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils.text import slugify
 
-from articles import dates, fulltext, models, record_versions, text
+from articles import dates, facet_tallies, fulltext, models, record_versions, text
 
 SOURCE_PREFIX = "synthetic/"
 SLUG_PREFIX = "syn-"
@@ -536,7 +536,7 @@ def bulk_session(connection, phases: dict | None = None):
     that backs no constraint: the foreign keys', the orderings', the GIN
     full-text ones) are dropped and built once at the end, in one pass each,
     rather than row by row. SQLite: no fsync, a big page cache, and the FTS5
-    triggers and the record-version triggers off during the load;
+    triggers, the record-version and the facet-count triggers off during the load;
     restore_sqlite_triggers puts them back and rebuilds each index in one pass.
     PostgreSQL: asynchronous commit and no per-row triggers (foreign keys: the
     generator writes parents before children). Either way the loaded rows keep
@@ -561,6 +561,7 @@ def bulk_session(connection, phases: dict | None = None):
                 for suffix in ("ai", "ad", "au"):
                     cursor.execute(f"DROP TRIGGER IF EXISTS {fulltext.fts_table(table)}_{suffix}")
             record_versions.drop_sqlite_triggers(connection)
+            facet_tallies.drop_triggers(connection)
         elif connection.vendor == "postgresql":
             cursor.execute("SET synchronous_commit = off")
             cursor.execute("SET session_replication_role = replica")
@@ -587,8 +588,10 @@ def bulk_session(connection, phases: dict | None = None):
                 cursor.execute("RESET synchronous_commit")
                 for table in tables + [model._meta.db_table for model in (m.PersonMention, m.EventMention)]:
                     cursor.execute(f"ANALYZE {table}")
+        # The unfiltered facets' counts, from scratch in one pass per facet (their triggers back on).
+        facet_tallies.install(connection)
         if phases is not None:
-            phases["indexes"] = time.perf_counter() - rebuilt  # and the full-text rebuild and ANALYZE
+            phases["indexes"] = time.perf_counter() - rebuilt  # and the full-text rebuild, counts and ANALYZE
 
 
 def clear(using: str = "default") -> int:

@@ -1,0 +1,249 @@
+"""Unfiltered facet counts kept on write, so an unfiltered facet is read, not counted.
+
+A facet over the whole of a large table (articles per outlet, figures per metric) is a GROUP BY
+over every row: seconds at a million. For the facets below, the database keeps the counts as it
+writes: a trigger on the counted table appends (facet, value, ±1) to articles_facetdelta in the
+same transaction as the write, whoever writes (the API, the admin, QuerySet.update, raw SQL). The
+counts are the sums per value, read in one small query; `compact` folds the appended rows into one
+row per value now and then. Appending, not updating a counter row, means two writers never wait
+for each other.
+
+A filtered facet is still counted over the filtered set, within its time budget
+(articles.api.facet_parameter). So is a facet not listed here: those that count through the
+mentions (people per outlet, articles per person) have no trigger yet.
+"""
+
+# Every statement here is built from the models' own table and column names, never from user input.
+# ruff: noqa: S608
+
+from dataclasses import dataclass
+
+from django.db import connections, router, transaction
+
+from . import models
+
+TABLE = "articles_facetdelta"
+# Fold a facet's appended rows into one per value once it has this many.
+COMPACT_AT = 5000
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Counts of `table`'s rows per `key` (SQL over the row's alias, per vendor), moved when one of
+    `watched` changes. `related`: the key is that model's id, shown by its slug and name."""
+
+    name: str
+    table: str
+    key: dict
+    watched: tuple[str, ...]
+    related: type | None = None
+
+
+def _year(vendor: str, row: str) -> str:
+    year = (
+        f"CAST(EXTRACT(YEAR FROM {row}.published) AS INTEGER)"
+        if vendor == "postgresql"
+        else f"CAST(strftime('%Y', {row}.published) AS INTEGER)"
+    )
+    # As facet_counts.YearFacet: a date known only to its decade has no year.
+    return f"CAST(CASE WHEN {row}.published_precision = 'decade' THEN NULL ELSE {year} END AS TEXT)"
+
+
+def _column(name: str):
+    return lambda vendor, row: f"CAST({row}.{name} AS TEXT)"
+
+
+def _figure_outlet(vendor: str, row: str) -> str:
+    return f"(SELECT CAST(a.outlet_id AS TEXT) FROM articles_article a WHERE a.id = {row}.article_id)"
+
+
+TALLIES = {
+    # (the list's model, the facet's name) -> how it is kept
+    (models.Article, "outlet"): Tally(
+        "articles:outlet", "articles_article", _column("outlet_id"), ("outlet_id",), models.Outlet
+    ),
+    (models.Article, "year"): Tally("articles:year", "articles_article", _year, ("published", "published_precision")),
+    (models.Figure, "metric"): Tally("figures:metric", "articles_figure", _column("metric"), ("metric",)),
+    (models.Figure, "unit"): Tally("figures:unit", "articles_figure", _column("unit"), ("unit",)),
+    (models.Figure, "qualifier"): Tally("figures:qualifier", "articles_figure", _column("qualifier"), ("qualifier",)),
+    (models.Figure, "outlet"): Tally(
+        "figures:outlet", "articles_figure", _figure_outlet, ("article_id",), models.Outlet
+    ),
+}  # fmt: skip
+
+
+def _rows(vendor: str, table: str, row: str, sign: int) -> list[str]:
+    return [f"('{tally.name}', {tally.key(vendor, row)}, {sign})" for tally in TALLIES.values() if tally.table == table]
+
+
+def _moved_figures(vendor: str) -> list[str]:
+    # An article moving to another outlet moves its figures' counts under figures:outlet.
+    return [
+        f"INSERT INTO {TABLE} (facet, value, delta) SELECT 'figures:outlet', CAST({row}.outlet_id AS TEXT), "
+        f"{sign} * count(*) FROM articles_figure f WHERE f.article_id = {row}.id"
+        for row, sign in (("old", -1), ("new", 1))
+    ]
+
+
+def _sqlite_triggers() -> list[str]:
+    statements = []
+    for table in sorted({tally.table for tally in TALLIES.values()}):
+        watched = sorted({column for tally in TALLIES.values() if tally.table == table for column in tally.watched})
+        insert = f"INSERT INTO {TABLE} (facet, value, delta) VALUES "
+        added, removed = _rows("sqlite", table, "new", 1), _rows("sqlite", table, "old", -1)
+        on_update = [insert + ", ".join(removed + added)]
+        if table == "articles_article":
+            on_update += _moved_figures("sqlite")
+        statements += [
+            f"CREATE TRIGGER IF NOT EXISTS {table}_tally_ai AFTER INSERT ON {table} "
+            f"BEGIN {insert}{', '.join(added)}; END",
+            f"CREATE TRIGGER IF NOT EXISTS {table}_tally_ad AFTER DELETE ON {table} "
+            f"BEGIN {insert}{', '.join(removed)}; END",
+            f"CREATE TRIGGER IF NOT EXISTS {table}_tally_au AFTER UPDATE OF {', '.join(watched)} ON {table} "
+            f"WHEN {' OR '.join(f'old.{column} IS NOT new.{column}' for column in watched)} "
+            f"BEGIN {'; '.join(on_update)}; END",
+        ]  # fmt: skip
+    return statements
+
+
+def _postgres_triggers() -> list[str]:
+    statements = []
+    for table in sorted({tally.table for tally in TALLIES.values()}):
+        watched = sorted({column for tally in TALLIES.values() if tally.table == table for column in tally.watched})
+        insert = f"INSERT INTO {TABLE} (facet, value, delta) VALUES "
+        added, removed = _rows("postgresql", table, "NEW", 1), _rows("postgresql", table, "OLD", -1)
+        moved = "; ".join(_moved_figures("postgresql")).replace("old.", "OLD.").replace("new.", "NEW.")
+        changed = " OR ".join(f"OLD.{column} IS DISTINCT FROM NEW.{column}" for column in watched)
+        body = (
+            f"IF TG_OP IN ('UPDATE', 'DELETE') AND (TG_OP = 'DELETE' OR {changed}) THEN {insert}{', '.join(removed)}; "
+            f"END IF; "
+            f"IF TG_OP IN ('UPDATE', 'INSERT') AND (TG_OP = 'INSERT' OR {changed}) THEN {insert}{', '.join(added)}; "
+            f"END IF; "
+        )
+        if table == "articles_article":
+            body += f"IF TG_OP = 'UPDATE' AND OLD.outlet_id IS DISTINCT FROM NEW.outlet_id THEN {moved}; END IF; "
+        statements += [
+            f"CREATE OR REPLACE FUNCTION {table}_tally() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            f"BEGIN {body}RETURN NULL; END $$",
+            f"DROP TRIGGER IF EXISTS {table}_tally ON {table}",
+            f"CREATE TRIGGER {table}_tally AFTER INSERT OR UPDATE OR DELETE ON {table} "
+            f"FOR EACH ROW EXECUTE FUNCTION {table}_tally()",
+        ]
+    return statements
+
+
+def _trigger_names(vendor: str) -> list[tuple[str, str]]:
+    """(trigger, table) of every tally trigger."""
+    tables = sorted({tally.table for tally in TALLIES.values()})
+    if vendor == "postgresql":
+        return [(f"{table}_tally", table) for table in tables]
+    return [(f"{table}_tally_{suffix}", table) for table in tables for suffix in ("ai", "ad", "au")]
+
+
+def install(connection) -> None:
+    """Create the triggers and count what is there now (inside a migration, or after a bulk load)."""
+    vendor = connection.vendor
+    statements = _postgres_triggers() if vendor == "postgresql" else _sqlite_triggers()
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
+    rebuild(connection)
+
+
+def drop_triggers(connection) -> None:
+    """For a bulk load, which then calls `install` once to count everything in one pass."""
+    with connection.cursor() as cursor:
+        for trigger, table in _trigger_names(connection.vendor):
+            if connection.vendor == "postgresql":
+                cursor.execute(f"DROP TRIGGER IF EXISTS {trigger} ON {table}")
+            else:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+
+
+def uninstall(connection) -> None:
+    drop_triggers(connection)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for table in sorted({tally.table for tally in TALLIES.values()}):
+                cursor.execute(f"DROP FUNCTION IF EXISTS {table}_tally()")
+
+
+def restore_sqlite_triggers(connection) -> None:
+    """Put back triggers that a table rebuild dropped (see ArticlesConfig.ready); a lost one would
+    leave the counts behind the table. Recounts only when one was missing."""
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = %s", [TABLE])
+        if cursor.fetchone() is None:
+            return
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        present = {name for (name,) in cursor.fetchall()}
+    if {trigger for trigger, _ in _trigger_names("sqlite")} <= present:
+        return
+    install(connection)
+
+
+def rebuild(connection) -> None:
+    """Count every tallied facet afresh: one row per value."""
+    vendor = connection.vendor
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {TABLE}")
+        for tally in TALLIES.values():
+            cursor.execute(
+                f"INSERT INTO {TABLE} (facet, value, delta) SELECT %s, k, count(*) "
+                f"FROM (SELECT {tally.key(vendor, 'r')} AS k FROM {tally.table} r) counted GROUP BY k",
+                [tally.name],
+            )
+
+
+def compact(connection, name: str) -> None:
+    """Fold the facet's appended rows into one per value."""
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        cursor.execute(f"SELECT max(id) FROM {TABLE} WHERE facet = %s", [name])
+        (last,) = cursor.fetchone()
+        if last is None:
+            return
+        # Rows up to `last` only: a concurrent writer's later rows stay as they are.
+        cursor.execute(
+            f"INSERT INTO {TABLE} (facet, value, delta) SELECT facet, value, sum(delta) FROM {TABLE} "
+            "WHERE facet = %s AND id <= %s GROUP BY facet, value HAVING sum(delta) <> 0",
+            [name, last],
+        )
+        cursor.execute(f"DELETE FROM {TABLE} WHERE facet = %s AND id <= %s", [name, last])
+
+
+def tally_for(model, facet_name: str) -> Tally | None:
+    return TALLIES.get((model, facet_name))
+
+
+def buckets(tally: Tally, facet, limit: int, using: str) -> tuple[list[dict], bool]:
+    """(buckets, truncated) of the unfiltered facet from its kept counts, in the order
+    facet_counts.Facet.buckets gives (by count then value; by value for years)."""
+    connection = connections[using]
+    # `appended`: the rows behind the counts, so that a read knows when to compact; in the same query.
+    sums = (
+        f"SELECT value, sum(delta) AS n, sum(count(*)) OVER () AS appended FROM {TABLE} "
+        "WHERE facet = %s GROUP BY value HAVING sum(delta) > 0"
+    )
+    if tally.related is not None:
+        related = tally.related._meta.db_table
+        query = (
+            f"SELECT o.slug, o.name, t.n, t.appended FROM ({sums}) t "
+            f"LEFT JOIN {related} o ON CAST(o.id AS TEXT) = t.value ORDER BY t.n DESC, o.slug ASC NULLS LAST"
+        )
+    elif facet.by_value:
+        year = "CAST(t.value AS INTEGER)"
+        query = f"SELECT {year}, NULL, t.n, t.appended FROM ({sums}) t ORDER BY {year} ASC NULLS LAST"
+    else:
+        query = f"SELECT t.value, NULL, t.n, t.appended FROM ({sums}) t ORDER BY t.n DESC, t.value ASC NULLS LAST"
+    with connection.cursor() as cursor:
+        cursor.execute(f"{query} LIMIT %s", [tally.name, limit + 1])
+        rows = cursor.fetchall()
+    if rows and rows[0][3] > COMPACT_AT:
+        # On the primary: a read may have come from a replica (corpus_api.read_replicas).
+        primary = connections[router.db_for_write(models.FacetDelta)]
+        if not primary.in_atomic_block:
+            compact(primary, tally.name)
+    found = [{"facet_value": value, "facet_label": label, "facet_count": count} for value, label, count, _ in rows]
+    return [facet.bucket(row) for row in found[:limit]], len(found) > limit

@@ -1,0 +1,161 @@
+"""Unfiltered facets read from counts the database keeps on write (articles.facet_tallies).
+
+After every kind of write (the API, save, QuerySet.update, raw SQL, deletes, an article moving to
+another outlet with its figures), each kept facet answers exactly what counting the table answers,
+in the same order.
+"""
+
+import datetime
+
+import pytest
+from django.db import connection
+
+from articles import facet_tallies
+from articles.filtersets import ArticleFilterSet, FigureFilterSet
+from articles.models import Article, FacetDelta, Figure
+
+from .factories import span
+
+pytestmark = pytest.mark.django_db
+
+KEPT = {
+    "articles": (Article, ArticleFilterSet, ["outlet", "year"]),
+    "figures": (Figure, FigureFilterSet, ["metric", "unit", "qualifier", "outlet"]),
+}
+
+
+def counted(model, filterset, name):
+    """What counting the whole table gives: the facet's own GROUP BY."""
+    return filterset.facets[name].buckets(model._default_manager.all(), 1000)[0]
+
+
+def assert_kept_facets_count_the_tables(api):
+    for resource, (model, filterset, names) in KEPT.items():
+        for name in names:
+            assert facet_tallies.tally_for(model, name) is not None
+            body = api.get(f"/api/v1/{resource}/", {"facets": name, "facet_size": 1000, "page_size": 1}).json()
+            assert body["facets"][name]["buckets"] == counted(model, filterset, name), (resource, name)
+
+
+def _article_by_api(s, editor):
+    response = editor.post(
+        "/api/v1/articles/",
+        {"title": "New", "body": "A new text.", "outlet": "telesur", "published": "1990-05-01",
+         "published_precision": "decade", "source_document": "new.txt", "source_text": "A new text."},
+        format="json",
+    )  # fmt: skip
+    assert response.status_code == 201, response.content
+
+
+def _article_patched(s, editor):
+    url = f"/api/v1/articles/{s.articles['granma'].pk}/"
+    response = editor.patch(url, {"outlet": "telesur", "published": "2020-02-02"}, format="json")
+    assert response.status_code == 200, response.content
+
+
+def _article_outlet_by_queryset_update(s, editor):
+    # Its figures move to "no outlet" under figures:outlet too.
+    Article.objects.filter(pk=s.articles["telesur"].pk).update(outlet=None)
+
+
+def _article_dates_by_raw_sql(s, editor):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE articles_article SET published = %s, published_precision = 'day' WHERE id = %s",
+            [datetime.date(2001, 9, 11), s.articles["copy"].pk],
+        )
+
+
+def _article_deleted(s, editor):
+    url = f"/api/v1/articles/{s.articles['telesur'].pk}/"
+    assert editor.delete(url).status_code == 204
+
+
+def _figure_by_api(s, editor):
+    article = s.articles["granma"]
+    response = editor.post(
+        "/api/v1/figures/",
+        {"article": article.pk, "value": 2005, "unit": "year", "metric": "start", "label": "Start",
+         "quote": "2005", "qualifier": "at_least"},
+        format="json",
+    )  # fmt: skip
+    assert response.status_code == 201, response.content
+
+
+def _figure_patched(s, editor):
+    response = editor.patch(f"/api/v1/figures/{s.figures['oil'].pk}/", {"unit": "barrels"}, format="json")
+    assert response.status_code == 200, response.content
+
+
+def _figure_metric_by_queryset_update(s, editor):
+    Figure.objects.filter(pk=s.figures["dead"].pk).update(metric="deaths", qualifier="at_most")
+
+
+def _figure_moved_to_another_article(s, editor):
+    Figure.objects.filter(pk=s.figures["share"].pk).update(article=s.articles["granma"])
+
+
+def _figure_deleted(s, editor):
+    assert editor.delete(f"/api/v1/figures/{s.figures['share'].pk}/").status_code == 204
+
+
+def _figures_in_bulk(s, editor):
+    article = s.articles["granma"]
+    Figure.objects.bulk_create(
+        Figure(article=article, value=n, unit="u", metric=f"m{n % 2}", label="l", **span(article, "Havana"))
+        for n in range(3)
+    )
+
+
+WRITES = [
+    _article_by_api,
+    _article_patched,
+    _article_outlet_by_queryset_update,
+    _article_dates_by_raw_sql,
+    _figure_by_api,
+    _figure_patched,
+    _figure_metric_by_queryset_update,
+    _figure_moved_to_another_article,
+    _figure_deleted,
+    _figures_in_bulk,
+    _article_deleted,  # last: it takes its figures with it
+]
+
+
+@pytest.mark.parametrize("write", WRITES, ids=lambda write: write.__name__.strip("_"))
+def test_kept_counts_follow_every_write(sample, api, editor_client, write):
+    assert_kept_facets_count_the_tables(api)
+    write(sample, editor_client)
+    assert_kept_facets_count_the_tables(api)
+
+
+def test_all_the_writes_in_a_row(sample, api, editor_client):
+    for write in WRITES:
+        write(sample, editor_client)
+    assert_kept_facets_count_the_tables(api)
+
+
+def test_compacting_and_rebuilding_keep_the_counts(volume, api, editor_client):
+    for write in WRITES:
+        write(volume, editor_client)
+    before = FacetDelta.objects.count()
+    for tally in facet_tallies.TALLIES.values():
+        facet_tallies.compact(connection, tally.name)
+    assert FacetDelta.objects.count() < before
+    assert_kept_facets_count_the_tables(api)
+    facet_tallies.rebuild(connection)
+    assert_kept_facets_count_the_tables(api)
+
+
+def test_a_kept_facet_is_one_query_and_a_filtered_one_is_counted(volume, api):
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as plain:
+        api.get("/api/v1/figures/", {"page_size": 1})
+    with CaptureQueriesContext(connection) as faceted:
+        body = api.get("/api/v1/figures/", {"page_size": 1, "facets": "metric,unit,qualifier,outlet"}).json()
+    assert len(faceted) == len(plain) + 4
+    assert sum("articles_facetdelta" in q["sql"] for q in faceted.captured_queries) == 4
+    filtered = api.get("/api/v1/figures/", {"page_size": 1, "facets": "metric", "unit": "ships"}).json()
+    assert filtered["facets"]["metric"]["buckets"] == [{"value": "ships", "label": "ships", "count": 30}]
+    assert sum(b["count"] for b in body["facets"]["metric"]["buckets"]) == Figure.objects.count()
