@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 from django.core.management import call_command
-from django.db import connections
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models.signals import post_migrate, pre_save
 
 
@@ -12,9 +12,21 @@ def restore_fulltext_triggers(sender, using="default", **kwargs):
 
 
 def restore_version_triggers(sender, using="default", **kwargs):
-    from . import record_versions
+    from . import facet_tallies, record_versions
 
     record_versions.restore_sqlite_triggers(connections[using])
+    facet_tallies.restore_sqlite_triggers(connections[using])
+
+
+def keep_editors_group(sender, using="default", **kwargs):
+    """Every migrate (and every flush, which ends with the same signal) leaves the editors group
+    holding every corpus permission: a data migration made it once, but a flushed database, or one
+    that gained a model since, would otherwise lack it or some of its permissions."""
+    if using != DEFAULT_DB_ALIAS:
+        return
+    from .permissions import ensure_editors_group
+
+    ensure_editors_group()
 
 
 def create_cache_tables(sender, using="default", **kwargs):
@@ -44,4 +56,6 @@ class ArticlesConfig(AppConfig):
         post_migrate.connect(restore_fulltext_triggers, sender=self)
         post_migrate.connect(restore_version_triggers, sender=self)
         post_migrate.connect(create_cache_tables, sender=self)
+        # Every app's signal, not only this one's: the curation app's permissions exist only after its own.
+        post_migrate.connect(keep_editors_group, dispatch_uid="keep_editors_group")
         pre_save.connect(anchor_fixture_evidence, dispatch_uid="anchor_fixture_evidence")
