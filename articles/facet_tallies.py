@@ -190,10 +190,10 @@ def rebuild(connection) -> None:
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {TABLE}")
         for tally in TALLIES.values():
+            # No parameters: the year's strftime('%Y') would read as one.
             cursor.execute(
-                f"INSERT INTO {TABLE} (facet, value, delta) SELECT %s, k, count(*) "
-                f"FROM (SELECT {tally.key(vendor, 'r')} AS k FROM {tally.table} r) counted GROUP BY k",
-                [tally.name],
+                f"INSERT INTO {TABLE} (facet, value, delta) SELECT '{tally.name}', k, count(*) "
+                f"FROM (SELECT {tally.key(vendor, 'r')} AS k FROM {tally.table} r) counted GROUP BY k"
             )
 
 

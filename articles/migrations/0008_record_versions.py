@@ -27,40 +27,53 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddField(
-            model_name='article',
-            name='version',
-            field=models.BigIntegerField(db_default=0, default=0, editable=False),
-        ),
-        migrations.AddField(
-            model_name='event',
-            name='version',
-            field=models.BigIntegerField(db_default=0, default=0, editable=False),
-        ),
-        migrations.AddField(
-            model_name='eventmention',
-            name='version',
-            field=models.BigIntegerField(db_default=0, default=0, editable=False),
-        ),
-        migrations.AddField(
-            model_name='figure',
-            name='version',
-            field=models.BigIntegerField(db_default=0, default=0, editable=False),
-        ),
-        migrations.AddField(
-            model_name='outlet',
-            name='version',
-            field=models.BigIntegerField(db_default=0, default=0, editable=False),
-        ),
-        migrations.AddField(
-            model_name='person',
-            name='version',
-            field=models.BigIntegerField(db_default=0, default=0, editable=False),
-        ),
-        migrations.AddField(
-            model_name='personmention',
-            name='version',
-            field=models.BigIntegerField(db_default=0, default=0, editable=False),
+        # Each column added in place (ALTER TABLE ... ADD COLUMN, a constant default, on both engines):
+        # Django's own AddField rebuilds a SQLite table to add a column with a database default,
+        # which at a million articles copied 12 GB and every full-text index with it.
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+            migrations.AddField(
+                model_name='article',
+                name='version',
+                field=models.BigIntegerField(db_default=0, default=0, editable=False),
+            ),
+            migrations.AddField(
+                model_name='event',
+                name='version',
+                field=models.BigIntegerField(db_default=0, default=0, editable=False),
+            ),
+            migrations.AddField(
+                model_name='eventmention',
+                name='version',
+                field=models.BigIntegerField(db_default=0, default=0, editable=False),
+            ),
+            migrations.AddField(
+                model_name='figure',
+                name='version',
+                field=models.BigIntegerField(db_default=0, default=0, editable=False),
+            ),
+            migrations.AddField(
+                model_name='outlet',
+                name='version',
+                field=models.BigIntegerField(db_default=0, default=0, editable=False),
+            ),
+            migrations.AddField(
+                model_name='person',
+                name='version',
+                field=models.BigIntegerField(db_default=0, default=0, editable=False),
+            ),
+            migrations.AddField(
+                model_name='personmention',
+                name='version',
+                field=models.BigIntegerField(db_default=0, default=0, editable=False),
+            ),
+            ],
+            database_operations=[
+                migrations.RunSQL(
+                    [f'ALTER TABLE "{table}" ADD COLUMN "version" bigint DEFAULT 0 NOT NULL' for table in TABLES],
+                    [f'ALTER TABLE "{table}" DROP COLUMN "version"' for table in TABLES],
+                ),
+            ],
         ),
         migrations.RunPython(install, uninstall),
     ]

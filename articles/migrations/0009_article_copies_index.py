@@ -4,6 +4,21 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
+def drop_original_index(apps, schema_editor):
+    # The foreign key's own index, whatever Django named it, dropped in place: AlterField would
+    # rebuild the whole articles table on SQLite to drop an index.
+    connection = schema_editor.connection
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, "articles_article")
+    for name, info in constraints.items():
+        if info["index"] and not info["unique"] and info["columns"] == ["original_id"]:
+            schema_editor.execute(f"DROP INDEX {schema_editor.quote_name(name)}")
+
+
+def create_original_index(apps, schema_editor):
+    schema_editor.execute('CREATE INDEX "articles_article_original_id_a3f97d78" ON "articles_article" ("original_id")')
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -11,10 +26,15 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterField(
-            model_name='article',
-            name='original',
-            field=models.ForeignKey(blank=True, db_index=False, help_text='The article this one is a syndicated copy of.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='syndicated_copies', to='articles.article'),
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name='article',
+                    name='original',
+                    field=models.ForeignKey(blank=True, db_index=False, help_text='The article this one is a syndicated copy of.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='syndicated_copies', to='articles.article'),
+                ),
+            ],
+            database_operations=[migrations.RunPython(drop_original_index, create_original_index)],
         ),
         migrations.AddIndex(
             model_name='article',
