@@ -85,11 +85,22 @@ def _moved_figures(vendor: str) -> list[str]:
     ]
 
 
+INSERT = f"INSERT INTO {TABLE} (facet, value, delta) VALUES "
+
+
+def _counted_tables() -> list[tuple[str, list[str]]]:
+    """Each table with kept counts, and the columns whose change moves them."""
+    tables = sorted({tally.table for tally in TALLIES.values()})
+    return [
+        (table, sorted({column for tally in TALLIES.values() if tally.table == table for column in tally.watched}))
+        for table in tables
+    ]
+
+
 def _sqlite_triggers() -> list[str]:
     statements = []
-    for table in sorted({tally.table for tally in TALLIES.values()}):
-        watched = sorted({column for tally in TALLIES.values() if tally.table == table for column in tally.watched})
-        insert = f"INSERT INTO {TABLE} (facet, value, delta) VALUES "
+    for table, watched in _counted_tables():
+        insert = INSERT
         added, removed = _rows("sqlite", table, "new", 1), _rows("sqlite", table, "old", -1)
         on_update = [insert + ", ".join(removed + added)]
         if table == "articles_article":
@@ -108,9 +119,8 @@ def _sqlite_triggers() -> list[str]:
 
 def _postgres_triggers() -> list[str]:
     statements = []
-    for table in sorted({tally.table for tally in TALLIES.values()}):
-        watched = sorted({column for tally in TALLIES.values() if tally.table == table for column in tally.watched})
-        insert = f"INSERT INTO {TABLE} (facet, value, delta) VALUES "
+    for table, watched in _counted_tables():
+        insert = INSERT
         added, removed = _rows("postgresql", table, "NEW", 1), _rows("postgresql", table, "OLD", -1)
         moved = "; ".join(_moved_figures("postgresql")).replace("old.", "OLD.").replace("new.", "NEW.")
         changed = " OR ".join(f"OLD.{column} IS DISTINCT FROM NEW.{column}" for column in watched)
