@@ -8,9 +8,15 @@ counts are the sums per value, read in one small query; `compact` folds the appe
 row per value now and then. Appending, not updating a counter row, means two writers never wait
 for each other.
 
+Some facets count distinct records: articles per person counts an article once however often it
+names the person. Their count moves only when a (record, value) pair gains its first row or loses
+its last. SQLite, one writer at a time, asks the mentions table whether another row holds the pair;
+PostgreSQL keeps a reference count per pair (articles_facetpair), so two concurrent writers of one
+pair queue on its row instead of both counting it.
+
 A filtered facet is still counted over the filtered set, within its time budget
-(articles.api.facet_parameter). So is a facet not listed here: those that count through the
-mentions (people per outlet, articles per person) have no trigger yet.
+(articles.api.facet_parameter). So is a facet not listed here: people per outlet, which counts
+through each mention's article, has no trigger yet.
 """
 
 # Every statement here is built from the models' own table and column names, never from user input.
@@ -70,6 +76,77 @@ TALLIES = {
         "figures:outlet", "articles_figure", _figure_outlet, ("article_id",), models.Outlet
     ),
 }  # fmt: skip
+
+
+@dataclass(frozen=True)
+class DistinctTally:
+    """Counts of distinct `record` column values per `value` column of `table`."""
+
+    name: str
+    table: str
+    record: str
+    value: str
+    related: type | None = None
+    by_value = False
+
+
+DISTINCT = {
+    (models.Article, "person"): DistinctTally(
+        "articles:person", "articles_personmention", "article_id", "person_id", models.Person
+    ),
+    (models.Article, "event"): DistinctTally(
+        "articles:event", "articles_eventmention", "article_id", "event_id", models.Event
+    ),
+    (models.Person, "role"): DistinctTally("people:role", "articles_personmention", "person_id", "role"),
+}  # fmt: skip
+PAIRS = "articles_facetpair"
+
+
+def _sqlite_distinct_triggers(tally: DistinctTally) -> list[str]:
+    table, record, value = tally.table, tally.record, tally.value
+
+    def delta(row: str, sign: int, other: str) -> str:
+        # The pair's first row in (or its last out): no other row of the table holds it.
+        return (
+            f"INSERT INTO {TABLE} (facet, value, delta) SELECT '{tally.name}', CAST({row}.{value} AS TEXT), {sign} "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {table} m WHERE m.{record} = {row}.{record} "
+            f"AND m.{value} = {row}.{value}{other})"
+        )
+
+    prefix = f"{table}_{tally.name.replace(':', '_')}"
+    changed = f"old.{record} IS NOT new.{record} OR old.{value} IS NOT new.{value}"
+    added, removed = delta("new", 1, " AND m.id <> new.id"), delta("old", -1, "")
+    return [
+        f"CREATE TRIGGER IF NOT EXISTS {prefix}_ai AFTER INSERT ON {table} BEGIN {added}; END",
+        f"CREATE TRIGGER IF NOT EXISTS {prefix}_ad AFTER DELETE ON {table} BEGIN {removed}; END",
+        f"CREATE TRIGGER IF NOT EXISTS {prefix}_au AFTER UPDATE OF {record}, {value} ON {table} WHEN {changed} "
+        f"BEGIN {removed}; {added}; END",
+    ]
+
+
+def _postgres_distinct_triggers(tally: DistinctTally) -> list[str]:
+    table, record, value = tally.table, tally.record, tally.value
+    function = f"{table}_{tally.name.replace(':', '_')}"
+    changed = f"OLD.{record} IS DISTINCT FROM NEW.{record} OR OLD.{value} IS DISTINCT FROM NEW.{value}"
+    body = (
+        f"IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND ({changed})) THEN "
+        f"UPDATE {PAIRS} SET n = {PAIRS}.n - 1 WHERE facet = '{tally.name}' AND record = OLD.{record} "
+        f"AND value = OLD.{value}::text RETURNING {PAIRS}.n INTO left_over; "
+        f"IF left_over = 0 THEN INSERT INTO {TABLE} (facet, value, delta) "
+        f"VALUES ('{tally.name}', OLD.{value}::text, -1); END IF; END IF; "
+        f"IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND ({changed})) THEN "
+        f"INSERT INTO {PAIRS} (facet, record, value, n) VALUES ('{tally.name}', NEW.{record}, NEW.{value}::text, 1) "
+        f"ON CONFLICT (facet, record, value) DO UPDATE SET n = {PAIRS}.n + 1 RETURNING {PAIRS}.n INTO held; "
+        f"IF held = 1 THEN INSERT INTO {TABLE} (facet, value, delta) "
+        f"VALUES ('{tally.name}', NEW.{value}::text, 1); END IF; END IF; "
+    )
+    return [
+        f"CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        f"DECLARE left_over bigint; held bigint; BEGIN {body}RETURN NULL; END $$",
+        f"DROP TRIGGER IF EXISTS {function} ON {table}",
+        f"CREATE TRIGGER {function} AFTER INSERT OR UPDATE OR DELETE ON {table} "
+        f"FOR EACH ROW EXECUTE FUNCTION {function}()",
+    ]
 
 
 def _rows(vendor: str, table: str, row: str, sign: int) -> list[str]:
@@ -142,22 +219,32 @@ def _postgres_triggers() -> list[str]:
     return statements
 
 
-def _trigger_names(vendor: str) -> list[tuple[str, str]]:
+def _trigger_names(vendor: str, distinct: bool = True) -> list[tuple[str, str]]:
     """(trigger, table) of every tally trigger."""
     tables = sorted({tally.table for tally in TALLIES.values()})
+    distinct_prefixes = (
+        [(f"{t.table}_{t.name.replace(':', '_')}", t.table) for t in DISTINCT.values()] if distinct else []
+    )
     if vendor == "postgresql":
-        return [(f"{table}_tally", table) for table in tables]
-    return [(f"{table}_tally_{suffix}", table) for table in tables for suffix in ("ai", "ad", "au")]
+        return [(f"{table}_tally", table) for table in tables] + distinct_prefixes
+    suffixes = ("ai", "ad", "au")
+    return [(f"{table}_tally_{suffix}", table) for table in tables for suffix in suffixes] + [
+        (f"{prefix}_{suffix}", table) for prefix, table in distinct_prefixes for suffix in suffixes
+    ]
 
 
-def install(connection) -> None:
-    """Create the triggers and count what is there now (inside a migration, or after a bulk load)."""
+def install(connection, distinct: bool = True) -> None:
+    """Create the triggers and count what is there now (inside a migration, or after a bulk load).
+    `distinct`: the distinct counts too (not before migration 0011 made their table)."""
     vendor = connection.vendor
     statements = _postgres_triggers() if vendor == "postgresql" else _sqlite_triggers()
+    if distinct:
+        build = _postgres_distinct_triggers if vendor == "postgresql" else _sqlite_distinct_triggers
+        statements += [sql for tally in DISTINCT.values() for sql in build(tally)]
     with connection.cursor() as cursor:
         for sql in statements:
             cursor.execute(sql)
-    rebuild(connection)
+    rebuild(connection, distinct)
 
 
 def drop_triggers(connection) -> None:
@@ -170,12 +257,14 @@ def drop_triggers(connection) -> None:
                 cursor.execute(f"DROP TRIGGER IF EXISTS {trigger}")
 
 
-def uninstall(connection) -> None:
-    drop_triggers(connection)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            for table in sorted({tally.table for tally in TALLIES.values()}):
-                cursor.execute(f"DROP FUNCTION IF EXISTS {table}_tally()")
+def uninstall(connection, distinct: bool = True) -> None:
+    with connection.cursor() as cursor:
+        for trigger, table in _trigger_names(connection.vendor, distinct):
+            if connection.vendor == "postgresql":
+                cursor.execute(f"DROP TRIGGER IF EXISTS {trigger} ON {table}")
+                cursor.execute(f"DROP FUNCTION IF EXISTS {trigger}()")
+            else:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {trigger}")
 
 
 def restore_sqlite_triggers(connection) -> None:
@@ -194,11 +283,25 @@ def restore_sqlite_triggers(connection) -> None:
     install(connection)
 
 
-def rebuild(connection) -> None:
+def rebuild(connection, distinct: bool = True) -> None:
     """Count every tallied facet afresh: one row per value."""
     vendor = connection.vendor
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {TABLE}")
+        if distinct:
+            if vendor == "postgresql":
+                cursor.execute(f"DELETE FROM {PAIRS}")
+            for tally in DISTINCT.values():
+                if vendor == "postgresql":
+                    cursor.execute(
+                        f"INSERT INTO {PAIRS} (facet, record, value, n) SELECT '{tally.name}', {tally.record}, "
+                        f"CAST({tally.value} AS TEXT), count(*) FROM {tally.table} "
+                        f"GROUP BY {tally.record}, {tally.value}"
+                    )
+                cursor.execute(
+                    f"INSERT INTO {TABLE} (facet, value, delta) SELECT '{tally.name}', CAST({tally.value} AS TEXT), "
+                    f"count(DISTINCT {tally.record}) FROM {tally.table} GROUP BY {tally.value}"
+                )
         for tally in TALLIES.values():
             # No parameters: the year's strftime('%Y') would read as one.
             cursor.execute(
@@ -223,8 +326,8 @@ def compact(connection, name: str) -> None:
         cursor.execute(f"DELETE FROM {TABLE} WHERE facet = %s AND id <= %s", [name, last])
 
 
-def tally_for(model, facet_name: str) -> Tally | None:
-    return TALLIES.get((model, facet_name))
+def tally_for(model, facet_name: str) -> Tally | DistinctTally | None:
+    return TALLIES.get((model, facet_name)) or DISTINCT.get((model, facet_name))
 
 
 def buckets(tally: Tally, facet, limit: int, using: str) -> tuple[list[dict], bool]:

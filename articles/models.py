@@ -573,6 +573,24 @@ class FacetDelta(models.Model):
         return f"{self.facet} {self.value}: {self.delta:+d}"
 
 
+class FacetPair(models.Model):
+    """PostgreSQL's reference count behind a distinct facet count (see articles.facet_tallies): how
+    many rows link `record` to `value` (mentions of a person in an article). A count moves only
+    when a pair's rows go from none to some or back, and concurrent writers of one pair queue on
+    its row rather than both counting it."""
+
+    facet = models.CharField(max_length=40)
+    record = models.BigIntegerField()
+    value = models.TextField()
+    n = models.BigIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["facet", "record", "value"], name="facet_pair_unique")]
+
+    def __str__(self):
+        return f"{self.facet} {self.record} {self.value}: {self.n}"
+
+
 def corpus_models() -> list[type[models.Model]]:
     """Every model of the corpus, each declared after the models it points at:
     the models with a change history (not the history tables themselves, nor

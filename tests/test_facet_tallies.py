@@ -12,16 +12,17 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from articles import facet_tallies
-from articles.filtersets import ArticleFilterSet, FigureFilterSet
-from articles.models import Article, FacetDelta, Figure
+from articles.filtersets import ArticleFilterSet, FigureFilterSet, PersonFilterSet
+from articles.models import Article, EventMention, FacetDelta, Figure, Person, PersonMention
 
-from .factories import span
+from .factories import mention, span
 
 pytestmark = pytest.mark.django_db
 
 KEPT = {
-    "articles": (Article, ArticleFilterSet, ["outlet", "year"]),
+    "articles": (Article, ArticleFilterSet, ["outlet", "year", "person", "event"]),
     "figures": (Figure, FigureFilterSet, ["metric", "unit", "qualifier", "outlet"]),
+    "people": (Person, PersonFilterSet, ["role"]),
 }
 
 
@@ -108,7 +109,55 @@ def _figures_in_bulk(s, editor):
     )
 
 
+def _mention_of_a_person_already_named(s, editor):
+    # A second mention of Chávez in the same article: articles per person does not move.
+    mention(s.articles["granma"], s.people["chavez"], "Havana", PersonMention.Role.QUOTED)
+
+
+def _mention_by_api(s, editor):
+    response = editor.post(
+        "/api/v1/person-mentions/",
+        {"article": s.articles["telesur"].pk, "person": "ana-perez", "quote": "Cubans", "role": "author"},
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+
+
+def _mention_moved_and_its_role_changed(s, editor):
+    PersonMention.objects.filter(person__slug="fidel-castro").update(article=s.articles["telesur"], role="mentioned")
+
+
+def _mention_deleted_by_api(s, editor):
+    pk = PersonMention.objects.filter(person__slug="delcy-rodriguez").values_list("pk", flat=True).first()
+    assert editor.delete(f"/api/v1/person-mentions/{pk}/").status_code == 204
+
+
+def _event_mentions_swapped_by_raw_sql(s, editor):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE articles_eventmention SET event_id = %s WHERE event_id = %s",
+            [s.events["landing"].pk, s.events["meeting"].pk],
+        )
+
+
+def _event_mention_deleted(s, editor):
+    EventMention.objects.filter(event=s.events["attack"]).delete()
+
+
+def _person_merged(s, editor):
+    from articles.merging import merge_people
+
+    merge_people(s.people["chavez"], [s.people["rodriguez"]])
+
+
 WRITES = [
+    _mention_of_a_person_already_named,
+    _mention_by_api,
+    _mention_moved_and_its_role_changed,
+    _mention_deleted_by_api,
+    _event_mentions_swapped_by_raw_sql,
+    _event_mention_deleted,
+    _person_merged,
     _article_by_api,
     _article_patched,
     _article_outlet_by_queryset_update,
@@ -158,6 +207,11 @@ def test_a_kept_facet_is_one_query_and_a_filtered_one_is_counted(volume, api):
         body = api.get("/api/v1/figures/", {"page_size": 1, "facets": "metric,unit,qualifier,outlet"}).json()
     assert len(faceted) == len(plain) + 4
     assert sum("articles_facetdelta" in q["sql"] for q in faceted.captured_queries) == 4
+    # A list whose remaining facet is not kept counts it (people per outlet, through the mentions).
+    people = api.get("/api/v1/people/", {"page_size": 1, "facets": "outlet"}).json()
+    assert (
+        people["facets"]["outlet"]["buckets"] == PersonFilterSet.facets["outlet"].buckets(Person.objects.all(), 50)[0]
+    )
     filtered = api.get("/api/v1/figures/", {"page_size": 1, "facets": "metric", "unit": "ships"}).json()
     assert filtered["facets"]["metric"]["buckets"] == [{"value": "ships", "label": "ships", "count": 30}]
     assert sum(b["count"] for b in body["facets"]["metric"]["buckets"]) == Figure.objects.count()

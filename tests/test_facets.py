@@ -167,13 +167,14 @@ def test_a_facet_past_the_time_budget_says_it_timed_out(api, sample, settings, m
     assert connection.in_atomic_block is in_transaction
 
     settings.CORPUS_FACET_TIME_LIMIT_MS = 50
-    monkeypatch.setitem(ArticleFilterSet.facets, "person", SlowFacet())  # a facet counted on each request
-    body = facets(api, "articles", ["person", "year"])
+    monkeypatch.setitem(ArticleFilterSet.facets, "person", SlowFacet())
+    # A filtered list, so that each facet is counted on the request (not read from kept counts).
+    body = facets(api, "articles", ["person", "year"], language="en")
     assert body["facets"]["person"] == {"buckets": [], "truncated": False, "timed_out": True}
     # The other facet, and the page, are answered as usual: the stopped query left nothing behind.
     assert body["facets"]["year"]["timed_out"] is False
-    assert counts(body, "year") == {"2026": 2, None: 1}
-    assert body["count"] == 3
+    assert counts(body, "year") == {"2026": 1, None: 1}
+    assert body["count"] == 2
     # Without a budget the same facet is counted.
     settings.CORPUS_FACET_TIME_LIMIT_MS = 0
-    assert facets(api, "articles", ["person"])["facets"]["person"]["timed_out"] is False
+    assert facets(api, "articles", ["person"], language="en")["facets"]["person"]["timed_out"] is False

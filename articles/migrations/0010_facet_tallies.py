@@ -6,11 +6,11 @@ from articles import facet_tallies
 
 
 def install(apps, schema_editor):
-    facet_tallies.install(schema_editor.connection)
+    facet_tallies.install(schema_editor.connection, distinct=False)
 
 
 def uninstall(apps, schema_editor):
-    facet_tallies.uninstall(schema_editor.connection)
+    facet_tallies.uninstall(schema_editor.connection, distinct=False)
 
 
 class Migration(migrations.Migration):
