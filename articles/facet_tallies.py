@@ -29,7 +29,7 @@ from django.db import connections, router, transaction
 from . import models
 
 TABLE = "articles_facetdelta"
-# Fold a facet's appended rows into one per value once it has this many.
+# Fold a facet's appended rows into one per value once it has this many more than one per value.
 COMPACT_AT = 5000
 
 
@@ -334,16 +334,17 @@ def buckets(tally: Tally, facet, limit: int, using: str) -> tuple[list[dict], bo
     """(buckets, truncated) of the unfiltered facet from its kept counts, in the order
     facet_counts.Facet.buckets gives (by count then value; by value for years)."""
     connection = connections[using]
-    # `appended`: the rows behind the counts, so that a read knows when to compact; in the same query.
+    # `appended`: the rows behind the counts beyond one per value, so that a read knows when to
+    # compact; in the same query.
     sums = (
-        f"SELECT value, sum(delta) AS n, sum(count(*)) OVER () AS appended FROM {TABLE} "
+        f"SELECT value, sum(delta) AS n, sum(count(*)) OVER () - count(*) OVER () AS appended FROM {TABLE} "
         "WHERE facet = %s GROUP BY value HAVING sum(delta) > 0"
     )
     if tally.related is not None:
         related = tally.related._meta.db_table
         query = (
             f"SELECT o.slug, o.name, t.n, t.appended FROM ({sums}) t "
-            f"LEFT JOIN {related} o ON CAST(o.id AS TEXT) = t.value ORDER BY t.n DESC, o.slug ASC NULLS LAST"
+            f"LEFT JOIN {related} o ON o.id = CAST(t.value AS BIGINT) ORDER BY t.n DESC, o.slug ASC NULLS LAST"
         )
     elif facet.by_value:
         year = "CAST(t.value AS INTEGER)"
