@@ -16,6 +16,8 @@ def restore_version_triggers(sender, using="default", **kwargs):
 
     record_versions.restore_sqlite_triggers(connections[using])
     facet_tallies.restore_sqlite_triggers(connections[using])
+    if "plan" not in kwargs:  # the signal comes from `flush`, not from `migrate`
+        facet_tallies.recount_after_flush(connections[using])
 
 
 def keep_editors_group(sender, using="default", **kwargs):

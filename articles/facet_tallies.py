@@ -283,6 +283,14 @@ def restore_sqlite_triggers(connection) -> None:
     install(connection)
 
 
+def recount_after_flush(connection) -> None:
+    """After `flush`: SQLite empties each table with DELETE, row by row, through the triggers, and
+    the counts table may be emptied before the mentions, which then leave their -1s behind."""
+    tables = set(connection.introspection.table_names())
+    if TABLE in tables:
+        rebuild(connection, distinct=PAIRS in tables)
+
+
 def rebuild(connection, distinct: bool = True) -> None:
     """Count every tallied facet afresh: one row per value."""
     vendor = connection.vendor
