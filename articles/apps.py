@@ -11,7 +11,9 @@ def restore_fulltext_triggers(sender, using="default", **kwargs):
     fulltext.restore_sqlite_triggers(connections[using], [model._meta.db_table for model in SEARCHABLE])
 
 
-def restore_version_triggers(sender, using="default", **kwargs):
+def keep_version_and_count_triggers(sender, using="default", **kwargs):
+    """The record-version and facet-count triggers a SQLite table rebuild dropped come back, and a
+    flush's row-by-row deletes leave no counts behind."""
     from . import facet_tallies, record_versions
 
     record_versions.restore_sqlite_triggers(connections[using])
@@ -56,7 +58,7 @@ class ArticlesConfig(AppConfig):
 
     def ready(self):
         post_migrate.connect(restore_fulltext_triggers, sender=self)
-        post_migrate.connect(restore_version_triggers, sender=self)
+        post_migrate.connect(keep_version_and_count_triggers, sender=self)
         post_migrate.connect(create_cache_tables, sender=self)
         # Every app's signal, not only this one's: the curation app's permissions exist only after its own.
         post_migrate.connect(keep_editors_group, dispatch_uid="keep_editors_group")

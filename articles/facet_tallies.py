@@ -22,6 +22,7 @@ through each mention's article, has no trigger yet.
 # Every statement here is built from the models' own table and column names, never from user input.
 # ruff: noqa: S608
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import connections, router, transaction
@@ -40,7 +41,7 @@ class Tally:
 
     name: str
     table: str
-    key: dict
+    key: Callable[[str, str], str]  # (vendor, row alias) -> SQL
     watched: tuple[str, ...]
     related: type | None = None
 
@@ -87,7 +88,10 @@ class DistinctTally:
     record: str
     value: str
     related: type | None = None
-    by_value = False
+
+    @property
+    def trigger(self) -> str:
+        return f"{self.table}_{self.name.replace(':', '_')}"
 
 
 DISTINCT = {
@@ -113,7 +117,7 @@ def _sqlite_distinct_triggers(tally: DistinctTally) -> list[str]:
             f"AND m.{value} = {row}.{value}{other})"
         )
 
-    prefix = f"{table}_{tally.name.replace(':', '_')}"
+    prefix = tally.trigger
     changed = f"old.{record} IS NOT new.{record} OR old.{value} IS NOT new.{value}"
     added, removed = delta("new", 1, " AND m.id <> new.id"), delta("old", -1, "")
     return [
@@ -126,7 +130,7 @@ def _sqlite_distinct_triggers(tally: DistinctTally) -> list[str]:
 
 def _postgres_distinct_triggers(tally: DistinctTally) -> list[str]:
     table, record, value = tally.table, tally.record, tally.value
-    function = f"{table}_{tally.name.replace(':', '_')}"
+    function = tally.trigger
     changed = f"OLD.{record} IS DISTINCT FROM NEW.{record} OR OLD.{value} IS DISTINCT FROM NEW.{value}"
     body = (
         f"IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND ({changed})) THEN "
@@ -153,7 +157,7 @@ def _rows(vendor: str, table: str, row: str, sign: int) -> list[str]:
     return [f"('{tally.name}', {tally.key(vendor, row)}, {sign})" for tally in TALLIES.values() if tally.table == table]
 
 
-def _moved_figures(vendor: str) -> list[str]:
+def _moved_figures() -> list[str]:
     # An article moving to another outlet moves its figures' counts under figures:outlet.
     return [
         f"INSERT INTO {TABLE} (facet, value, delta) SELECT 'figures:outlet', CAST({row}.outlet_id AS TEXT), "
@@ -177,16 +181,15 @@ def _counted_tables() -> list[tuple[str, list[str]]]:
 def _sqlite_triggers() -> list[str]:
     statements = []
     for table, watched in _counted_tables():
-        insert = INSERT
         added, removed = _rows("sqlite", table, "new", 1), _rows("sqlite", table, "old", -1)
-        on_update = [insert + ", ".join(removed + added)]
+        on_update = [INSERT + ", ".join(removed + added)]
         if table == "articles_article":
-            on_update += _moved_figures("sqlite")
+            on_update += _moved_figures()
         statements += [
             f"CREATE TRIGGER IF NOT EXISTS {table}_tally_ai AFTER INSERT ON {table} "
-            f"BEGIN {insert}{', '.join(added)}; END",
+            f"BEGIN {INSERT}{', '.join(added)}; END",
             f"CREATE TRIGGER IF NOT EXISTS {table}_tally_ad AFTER DELETE ON {table} "
-            f"BEGIN {insert}{', '.join(removed)}; END",
+            f"BEGIN {INSERT}{', '.join(removed)}; END",
             f"CREATE TRIGGER IF NOT EXISTS {table}_tally_au AFTER UPDATE OF {', '.join(watched)} ON {table} "
             f"WHEN {' OR '.join(f'old.{column} IS NOT new.{column}' for column in watched)} "
             f"BEGIN {'; '.join(on_update)}; END",
@@ -197,14 +200,13 @@ def _sqlite_triggers() -> list[str]:
 def _postgres_triggers() -> list[str]:
     statements = []
     for table, watched in _counted_tables():
-        insert = INSERT
         added, removed = _rows("postgresql", table, "NEW", 1), _rows("postgresql", table, "OLD", -1)
-        moved = "; ".join(_moved_figures("postgresql")).replace("old.", "OLD.").replace("new.", "NEW.")
+        moved = "; ".join(_moved_figures())  # plpgsql reads old/new as OLD/NEW
         changed = " OR ".join(f"OLD.{column} IS DISTINCT FROM NEW.{column}" for column in watched)
         body = (
-            f"IF TG_OP IN ('UPDATE', 'DELETE') AND (TG_OP = 'DELETE' OR {changed}) THEN {insert}{', '.join(removed)}; "
+            f"IF TG_OP IN ('UPDATE', 'DELETE') AND (TG_OP = 'DELETE' OR {changed}) THEN {INSERT}{', '.join(removed)}; "
             f"END IF; "
-            f"IF TG_OP IN ('UPDATE', 'INSERT') AND (TG_OP = 'INSERT' OR {changed}) THEN {insert}{', '.join(added)}; "
+            f"IF TG_OP IN ('UPDATE', 'INSERT') AND (TG_OP = 'INSERT' OR {changed}) THEN {INSERT}{', '.join(added)}; "
             f"END IF; "
         )
         if table == "articles_article":
@@ -222,9 +224,7 @@ def _postgres_triggers() -> list[str]:
 def _trigger_names(vendor: str, distinct: bool = True) -> list[tuple[str, str]]:
     """(trigger, table) of every tally trigger."""
     tables = sorted({tally.table for tally in TALLIES.values()})
-    distinct_prefixes = (
-        [(f"{t.table}_{t.name.replace(':', '_')}", t.table) for t in DISTINCT.values()] if distinct else []
-    )
+    distinct_prefixes = [(tally.trigger, tally.table) for tally in DISTINCT.values()] if distinct else []
     if vendor == "postgresql":
         return [(f"{table}_tally", table) for table in tables] + distinct_prefixes
     suffixes = ("ai", "ad", "au")

@@ -25,6 +25,7 @@ landing between the two leaves an older ETag on newer data (a needless 200 later
 other way round (a stale 304).
 """
 
+import functools
 import hashlib
 from dataclasses import dataclass
 
@@ -204,10 +205,6 @@ class Shows:
     sets: tuple[Listed, ...] = ()
 
 
-def _participation():
-    return models.Event.participants.through
-
-
 SHOWS = {
     # outlet: its row and article_count.
     models.Outlet: Shows(sets=(Listed(models.Article, "outlet", count_only=True),)),
@@ -237,7 +234,7 @@ VERSIONED = list(SHOWS)
 
 def _participation_sets():
     # The through model exists only once the app registry is ready, so these are added here.
-    through = _participation()
+    through = models.Event.participants.through
     return {
         models.Person: (Listed(through, "person", ("event",)),),
         models.Event: (Listed(through, "event", ("person",)),),
@@ -264,7 +261,7 @@ def _join_path(model, path: str, base: str, joins: list[str], quote) -> str:
 def _set_signature(listed: Listed, outer: str, index: int, quote) -> str:
     alias = f"s{index}"
     meta = listed.model._meta
-    link = meta.get_field(listed.link).column
+    link = meta.get_field(listed.link)
     joins: list[str] = []
     parts = ["count(*)"]
     if not listed.count_only:
@@ -276,11 +273,14 @@ def _set_signature(listed: Listed, outer: str, index: int, quote) -> str:
     signature = " || ':' || ".join(parts)
     return (
         f"(SELECT {signature} FROM {quote(meta.db_table)} {alias} {' '.join(joins)} "  # noqa: S608
-        f"WHERE {alias}.{quote(link)} = {outer}.{quote(listed.model._meta.get_field(listed.link).target_field.column)})"
+        f"WHERE {alias}.{quote(link.column)} = {outer}.{quote(link.target_field.column)})"
     )
 
 
-def _signature_sql(model, column: str, quote) -> str:
+@functools.cache
+def _signature_sql(model, column: str, using: str) -> str:
+    # Built once per model, column and database, not on every request (a 304 is little else).
+    quote = connections[using].ops.quote_name
     shows = SHOWS[model]
     joins: list[str] = []
     selected = ["r.version"]
@@ -306,9 +306,9 @@ def signature(model, lookup_field: str, value, using: str = "default") -> list |
         return None
     column = field.column
     with connection.cursor() as cursor:
-        cursor.execute(_signature_sql(model, column, connection.ops.quote_name), [value])
+        cursor.execute(_signature_sql(model, column, using), [value])
         row = cursor.fetchone()
-    return None if row is None else [str(value) for value in row]
+    return None if row is None else [str(part) for part in row]
 
 
 def etag(model, record_signature: list, representation: list) -> str:

@@ -66,17 +66,16 @@ def counts(view, request, queryset) -> dict | None:
     for name in names:
         facet = declared(view)[name]
         tally = None if filtered else facet_tallies.tally_for(model, name)
+        buckets, truncated, timed_out = [], False, False
         if tally is not None:  # kept on write: read, not counted
             buckets, truncated = facet_tallies.buckets(tally, facet, limit, records.db)
-            result[name] = {"buckets": buckets, "truncated": truncated, "timed_out": False}
-            continue
-        try:
-            with query_budget.budget(records.db, time_limit_ms()):
-                buckets, truncated = facet.buckets(records, limit)
-        except query_budget.OverBudget:
-            result[name] = {"buckets": [], "truncated": False, "timed_out": True}
-            continue
-        result[name] = {"buckets": buckets, "truncated": truncated, "timed_out": False}
+        else:
+            try:
+                with query_budget.budget(records.db, time_limit_ms()):
+                    buckets, truncated = facet.buckets(records, limit)
+            except query_budget.OverBudget:
+                timed_out = True
+        result[name] = {"buckets": buckets, "truncated": truncated, "timed_out": timed_out}
     return result
 
 
