@@ -230,3 +230,16 @@ def test_a_flush_leaves_no_counts_behind(sample, api):
 
     build_sample()
     assert_kept_facets_count_the_tables(api)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_read_compacts_once_the_appended_rows_pass_the_limit(sample, api, editor_client, monkeypatch):
+    monkeypatch.setattr(facet_tallies, "COMPACT_AT", 0)
+    for write in (_figure_by_api, _figures_in_bulk, _figure_metric_by_queryset_update):
+        write(sample, editor_client)
+    appended = FacetDelta.objects.filter(facet="figures:metric").count()
+    assert_kept_facets_count_the_tables(api)  # reads figures:metric, past the limit: compacts it
+    folded = FacetDelta.objects.filter(facet="figures:metric")
+    assert folded.count() < appended
+    assert folded.values("value").distinct().count() == folded.count()  # one row per value
+    assert_kept_facets_count_the_tables(api)
