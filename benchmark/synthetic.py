@@ -19,8 +19,11 @@ import bisect
 import datetime
 import hashlib
 import itertools
+import os
+import queue
 import random
 import re
+import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -528,6 +531,112 @@ def _secondary_indexes(connection, cursor, tables: list[str]) -> list[tuple[str,
     return list(cursor.fetchall())
 
 
+def tune_for_bulk(connection) -> None:
+    """Session settings for a bulk load, on each connection that writes it.
+
+    SQLite: no fsync, a big page cache (SQLite refuses to change the safety
+    level inside a transaction, as in a test). PostgreSQL: asynchronous
+    commit, and no per-row triggers (foreign keys: the generator writes
+    parents before children; record versions: loaded rows keep version 0).
+    """
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            pragmas = ["cache_size = -400000"]
+            if not connection.in_atomic_block:
+                pragmas += ["synchronous = OFF", "temp_store = MEMORY"]
+            for pragma in pragmas:
+                cursor.execute(f"PRAGMA {pragma}")
+        elif connection.vendor == "postgresql":
+            cursor.execute("SET synchronous_commit = off")
+            cursor.execute("SET session_replication_role = replica")
+            # Bodies and their search text are TOASTed; lz4 compresses them at a fraction of pglz's cost
+            # (a 100 k load: the writers busy 63 s, not 77), and a read decompresses either by its header.
+            cursor.execute("SET default_toast_compression = 'lz4'")
+
+
+def writer_count(connection, wanted: int | None = None) -> int:
+    """How many connections write beside the drafting thread (`wanted`, or by
+    default one per core on PostgreSQL, where the server's share, the tsvector
+    of every body and TOAST compression, is most of a load). At most one on
+    SQLite, which has one writer at a time but writes while the next batch is
+    drafted. None inside a transaction (a test's rows must stay in it) or for
+    an in-memory SQLite database (another connection would open another)."""
+    if connection.in_atomic_block or (connection.vendor == "sqlite" and connection.is_in_memory_db()):
+        return 0
+    if connection.vendor == "sqlite":
+        return min(1, 1 if wanted is None else wanted)
+    return max(1, min(4, os.cpu_count() or 1)) if wanted is None else wanted
+
+
+class Writers:
+    """Runs write tasks, each `task(cursor)` in its own transaction, on
+    `count` threads with a connection each, while the caller drafts the next
+    batch; `count=0` runs them inline on the caller's connection. A bounded
+    queue keeps at most two batches per writer in memory. The first error
+    stops the load and is raised when the caller next hands in a task or
+    leaves the block.
+    """
+
+    def __init__(self, alias: str, count: int, index_build: bool = False):
+        self.alias = alias
+        self.count = count
+        self.index_build = index_build
+        self.busy = 0.0  # seconds the writers spent writing, summed over writers
+        self.error: BaseException | None = None
+        self.tasks: queue.Queue = queue.Queue(maxsize=2 * max(1, count))
+        self.threads = [threading.Thread(target=self._work, daemon=True) for _ in range(count)]
+        self.lock = threading.Lock()
+
+    def __enter__(self):
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def __call__(self, task) -> None:
+        if self.error is not None:
+            raise self.error
+        if not self.threads:
+            self._run(connections[self.alias], task)
+            return
+        self.tasks.put(task)
+
+    def __exit__(self, kind, value, traceback):
+        for _ in self.threads:
+            self.tasks.put(None)
+        for thread in self.threads:
+            thread.join()
+        if self.error is not None and kind is None:
+            raise self.error
+        return False
+
+    def _run(self, connection, task) -> None:
+        started = time.perf_counter()
+        with transaction.atomic(using=self.alias), connection.cursor() as cursor:
+            task(cursor)
+        with self.lock:
+            self.busy += time.perf_counter() - started
+
+    def _work(self) -> None:
+        connection = connections[self.alias]  # this thread's own
+        try:
+            tune_for_bulk(connection)
+            if self.index_build and connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SET maintenance_work_mem = '512MB'")
+            while (task := self.tasks.get()) is not None:
+                if self.error is None:  # after an error, drain the queue so the caller never blocks
+                    try:
+                        self._run(connection, task)
+                    except BaseException as error:  # handed to the caller's thread
+                        self.error = error
+        except BaseException as error:
+            self.error = error
+            while self.tasks.get() is not None:
+                pass
+        finally:
+            connection.close()
+
+
 @contextmanager
 def bulk_session(connection, phases: dict | None = None):
     """Make a bulk load fast, and leave the indexes right afterwards.
@@ -535,13 +644,13 @@ def bulk_session(connection, phases: dict | None = None):
     Both engines: the secondary indexes of the article tables (every index
     that backs no constraint: the foreign keys', the orderings', the GIN
     full-text ones) are dropped and built once at the end, in one pass each,
-    rather than row by row. SQLite: no fsync, a big page cache, and the FTS5
-    triggers, the record-version and the facet-count triggers off during the load;
-    restore_sqlite_triggers puts them back and rebuilds each index in one pass.
-    PostgreSQL: asynchronous commit and no per-row triggers (foreign keys: the
-    generator writes parents before children). Either way the loaded rows keep
-    version 0, which no later write gives (articles.record_versions). The
-    stored tsvector column is computed on insert.
+    rather than row by row; on PostgreSQL several at a time. Each writing
+    connection is tuned by tune_for_bulk. SQLite: the FTS5 triggers, the
+    record-version and the facet-count triggers are off during the load;
+    restore_sqlite_triggers puts them back and rebuilds each index in one
+    pass. Either way the loaded rows keep version 0, which no later write
+    gives (articles.record_versions). The stored tsvector column is computed
+    on insert.
     """
     m = _models()
     tables = [model._meta.db_table for model in m.SEARCHABLE]
@@ -550,21 +659,14 @@ def bulk_session(connection, phases: dict | None = None):
         # Inside a transaction (a test) PostgreSQL may refuse CREATE INDEX while deferred constraint
         # checks are pending: keep the indexes there.
         deferred = [] if connection.in_atomic_block else _secondary_indexes(connection, cursor, big)
+        tune_for_bulk(connection)
         if connection.vendor == "sqlite":
-            # SQLite refuses to change the safety level inside a transaction (as in a test).
-            pragmas = ["cache_size = -400000"]
-            if not connection.in_atomic_block:
-                pragmas += ["synchronous = OFF", "temp_store = MEMORY"]
-            for pragma in pragmas:
-                cursor.execute(f"PRAGMA {pragma}")
             for table in tables:
                 for suffix in ("ai", "ad", "au"):
                     cursor.execute(f"DROP TRIGGER IF EXISTS {fulltext.fts_table(table)}_{suffix}")
             record_versions.drop_sqlite_triggers(connection)
             facet_tallies.drop_triggers(connection)
         elif connection.vendor == "postgresql":
-            cursor.execute("SET synchronous_commit = off")
-            cursor.execute("SET session_replication_role = replica")
             cursor.execute("SET maintenance_work_mem = '512MB'")
         for name, _ in deferred:
             cursor.execute(f"DROP INDEX IF EXISTS {connection.ops.quote_name(name)}")
@@ -572,9 +674,12 @@ def bulk_session(connection, phases: dict | None = None):
         yield
     finally:
         rebuilt = time.perf_counter()
-        with connection.cursor() as cursor:
+        # PostgreSQL builds the indexes two at a time, each on its own connection (a GIN build is one
+        # process); SQLite has one writer.
+        with Writers(connection.alias, writer_count(connection), index_build=True) as build:
             for _, create in deferred:
-                cursor.execute(create)
+                build(lambda cursor, create=create: cursor.execute(create))
+        with connection.cursor() as cursor:
             if connection.vendor == "sqlite":
                 fulltext.restore_sqlite_triggers(connection, tables)
                 record_versions.restore_sqlite_triggers(connection)
@@ -674,8 +779,10 @@ def insert(connection, cursor, model, columns: list[str], rows: list[tuple]) -> 
     cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))})", rows)  # noqa: S608
 
 
-def load(p: Plan, batch_size: int = 5000, using: str = "default", progress=None) -> dict:
-    """Write the corpus `p` describes; returns counts. `progress(done, total)` after each batch."""
+def load(p: Plan, batch_size: int = 5000, using: str = "default", progress=None, writers: int | None = None) -> dict:
+    """Write the corpus `p` describes; returns counts and where the time went.
+    `progress(done, total)` after each batch is drafted. `writers`: how many
+    connections write the batches (see writer_count)."""
     m = _models()
     connection = connections[using]
     stamps = {"created": EPOCH, "modified": EPOCH}
@@ -717,46 +824,50 @@ def load(p: Plan, batch_size: int = 5000, using: str = "default", progress=None)
                 return None
             return ops.adapt_decimalfield_value(value, value_field.max_digits, value_field.decimal_places)
 
-        for first in range(0, p.articles, batch_size):
-            started = time.perf_counter()
-            drafts = [writer.draft(i) for i in range(first, min(p.articles, first + batch_size))]
-            articles, person_mentions, event_mentions, figures = [], [], [], []
-            for d in drafts:
-                pk = base + d.index + 1
-                row = {**d.fields, "published": ops.adapt_datefield_value(d.fields["published"])}
-                articles.append((*(row[name] for name in ARTICLE_FIELDS), pk, outlet_ids[d.outlet], stamp, stamp))
-                for e in d.person_mentions:
-                    person_mentions.append((pk, person_ids[e["person"]], e["role"], e["quote"], e["start"], e["end"]))
-                for e in d.event_mentions:
-                    event_mentions.append((pk, event_ids[e["event"]], e["quote"], e["start"], e["end"]))
-                for f in d.figures:
-                    row = {
-                        **f,
-                        "value": number(f["value"]),
-                        "value_max": number(f["value_max"]),
-                        "as_of": ops.adapt_datefield_value(f["as_of"]),
-                    }
-                    figures.append(
-                        (
-                            *(row[name] for name in FIGURE_FIELDS),
-                            pk,
-                            None if f["event"] is None else event_ids[f["event"]],
-                            None if f["person"] is None else person_ids[f["person"]],
+        # Batches are drafted here and written by `writers` other connections meanwhile.
+        with Writers(using, writer_count(connection, writers)) as write:
+            for first in range(0, p.articles, batch_size):
+                started = time.perf_counter()
+                drafts = [writer.draft(i) for i in range(first, min(p.articles, first + batch_size))]
+                articles, person_mentions, event_mentions, figures = [], [], [], []
+                for d in drafts:
+                    pk = base + d.index + 1
+                    row = {**d.fields, "published": ops.adapt_datefield_value(d.fields["published"])}
+                    articles.append((*(row[name] for name in ARTICLE_FIELDS), pk, outlet_ids[d.outlet], stamp, stamp))
+                    for e in d.person_mentions:
+                        person = person_ids[e["person"]]
+                        person_mentions.append((pk, person, e["role"], e["quote"], e["start"], e["end"]))
+                    for e in d.event_mentions:
+                        event_mentions.append((pk, event_ids[e["event"]], e["quote"], e["start"], e["end"]))
+                    for f in d.figures:
+                        row = {
+                            **f,
+                            "value": number(f["value"]),
+                            "value_max": number(f["value_max"]),
+                            "as_of": ops.adapt_datefield_value(f["as_of"]),
+                        }
+                        figures.append(
+                            (
+                                *(row[name] for name in FIGURE_FIELDS),
+                                pk,
+                                None if f["event"] is None else event_ids[f["event"]],
+                                None if f["person"] is None else person_ids[f["person"]],
+                            )
                         )
-                    )
-            written = time.perf_counter()
-            phases["drafting"] += written - started
-            with transaction.atomic(using=using), connection.cursor() as cursor:
-                for model, columns, rows in (
+                tables = (
                     (m.Article, article_columns, articles),
                     (m.PersonMention, ["article_id", "person_id", "role", "quote", "start", "end"], person_mentions),
                     (m.EventMention, ["article_id", "event_id", "quote", "start", "end"], event_mentions),
                     (m.Figure, figure_columns, figures),
-                ):
-                    insert(connection, cursor, model, columns, rows)
-            phases["writing"] += time.perf_counter() - written
-            if progress:
-                progress(first + len(drafts), p.articles)
+                )
+                handed = time.perf_counter()
+                phases["drafting"] += handed - started
+                write(lambda cursor, tables=tables: [insert(cursor.db, cursor, *table) for table in tables])
+                phases["writing"] += time.perf_counter() - handed
+                if progress:
+                    progress(first + len(drafts), p.articles)
+            finished = time.perf_counter()
+        phases["writing"] += time.perf_counter() - finished
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 for sql in connection.ops.sequence_reset_sql(no_style(), [m.Article]):
@@ -764,6 +875,7 @@ def load(p: Plan, batch_size: int = 5000, using: str = "default", progress=None)
     return {
         "articles": p.articles, "outlets": p.outlets, "people": p.people, "events": p.events,
         "seconds": {name: round(value, 1) for name, value in phases.items()},
+        "writers": write.count, "writer_seconds": round(write.busy, 1),
     }  # fmt: skip
 
 

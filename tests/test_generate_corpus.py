@@ -5,6 +5,7 @@ from collections import Counter
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connections
 
 from articles import text
 from articles.evidence import evidence_errors
@@ -112,3 +113,32 @@ def test_generated_articles_are_listed_and_found_by_search(api):
     }
     people = api.get("/api/v1/people/", {"search": name}).json()
     assert mention.person.slug in [row["slug"] for row in people["results"]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_writers_on_their_own_connections_write_the_same_rows_and_rebuild_the_indexes(api):
+    connection = connections["default"]
+    if synthetic.writer_count(connection, 2) == 0:
+        pytest.skip("An in-memory SQLite database cannot be shared with a writer's connection.")
+    with connection.cursor() as cursor:
+        indexes = sorted(synthetic._secondary_indexes(connection, cursor, [Article._meta.db_table, "articles_figure"]))
+    threaded = generate(articles=150, batch_size=20, writers=2)
+    with connection.cursor() as cursor:
+        assert sorted(
+            synthetic._secondary_indexes(connection, cursor, [Article._meta.db_table, "articles_figure"])
+        ) == (indexes)
+    inline = generate(articles=150, batch_size=20, writers=0, clear=True)
+    assert threaded == inline
+    assert api.get("/api/v1/articles/", {"page_size": 1}).json()["count"] == 150
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_writers_error_stops_the_load_and_reaches_the_caller():
+    if synthetic.writer_count(connections["default"], 2) == 0:
+        pytest.skip("An in-memory SQLite database cannot be shared with a writer's connection.")
+    written = []
+    with pytest.raises(ZeroDivisionError), synthetic.Writers("default", 2) as write:
+        write(lambda cursor: 1 / 0)
+        for k in range(20):
+            write(lambda cursor, k=k: written.append(k))
+    assert len(written) < 20
