@@ -14,9 +14,11 @@ its last. SQLite, one writer at a time, asks the mentions table whether another 
 PostgreSQL keeps a reference count per pair (articles_facetpair), so two concurrent writers of one
 pair queue on its row instead of both counting it.
 
+People per outlet counts through each mention's article, so an article that moves to another
+outlet moves a pair for each person it mentions; both engines keep its pairs in articles_facetpair.
+
 A filtered facet is still counted over the filtered set, within its time budget
-(articles.api.facet_parameter). So is a facet not listed here: people per outlet, which counts
-through each mention's article, has no trigger yet.
+(articles.api.facet_parameter), and so is any facet not listed here.
 """
 
 # Every statement here is built from the models' own table and column names, never from user input.
@@ -104,6 +106,140 @@ DISTINCT = {
     (models.Person, "role"): DistinctTally("people:role", "articles_personmention", "person_id", "role"),
 }  # fmt: skip
 PAIRS = "articles_facetpair"
+
+
+@dataclass(frozen=True)
+class ThroughTally:
+    """Counts of distinct `record`s of `table` per `value` of the row that `via` points to in
+    `via_table`: people per outlet, through each mention's article. Both engines keep a reference
+    count per (record, value) in articles_facetpair, since a change of the article's value moves a
+    pair for every record it mentions, and a mention's value is read from its article."""
+
+    name: str
+    table: str
+    record: str
+    via: str
+    via_table: str
+    value: str
+    related: type | None = None
+
+    @property
+    def trigger(self) -> str:
+        return f"{self.table}_{self.name.replace(':', '_')}"
+
+    @property
+    def moved_trigger(self) -> str:
+        return f"{self.via_table}_{self.name.replace(':', '_')}"
+
+    def value_of(self, row: str) -> str:
+        return f"(SELECT CAST(v.{self.value} AS TEXT) FROM {self.via_table} v WHERE v.id = {row}.{self.via})"
+
+
+THROUGH = {
+    (models.Person, "outlet"): ThroughTally(
+        "people:outlet", "articles_personmention", "person_id", "article_id", "articles_article", "outlet_id",
+        models.Outlet,
+    ),
+}  # fmt: skip
+
+
+def _sqlite_through_triggers(t: ThroughTally) -> list[str]:
+    pair = f"facet = '{t.name}'"
+
+    def added(row: str) -> str:
+        # The pair's first row in counts the value once; a mention whose article has no value counts nowhere.
+        value = t.value_of(row)
+        return (
+            f"INSERT INTO {TABLE} (facet, value, delta) SELECT '{t.name}', x.v, 1 FROM (SELECT {value} AS v) x "
+            f"WHERE x.v IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {PAIRS} p WHERE p.{pair} "
+            f"AND p.record = {row}.{t.record} AND p.value = x.v AND p.n > 0); "
+            f"INSERT INTO {PAIRS} (facet, record, value, n) SELECT '{t.name}', {row}.{t.record}, x.v, 1 "
+            f"FROM (SELECT {value} AS v) x WHERE x.v IS NOT NULL "
+            f"ON CONFLICT (facet, record, value) DO UPDATE SET n = n + 1"
+        )
+
+    def removed(row: str) -> str:
+        # The pair held at least this row, so reaching 0 now is its last row out.
+        where = f"{pair} AND record = {row}.{t.record} AND value = {t.value_of(row)}"
+        return (
+            f"UPDATE {PAIRS} SET n = n - 1 WHERE {where}; "
+            f"INSERT INTO {TABLE} (facet, value, delta) SELECT '{t.name}', value, -1 FROM {PAIRS} "
+            f"WHERE {where} AND n = 0"
+        )
+
+    rows = f"SELECT {t.record} FROM {t.table} WHERE {t.via} = new.id"
+    old_value, new_value = f"CAST(old.{t.value} AS TEXT)", f"CAST(new.{t.value} AS TEXT)"
+    moved = [
+        # Every pair of the row's records leaves the old value by as many rows as the row had...
+        f"UPDATE {PAIRS} SET n = n - (SELECT count(*) FROM {t.table} m WHERE m.{t.via} = new.id "
+        f"AND m.{t.record} = {PAIRS}.record) WHERE {pair} AND value = {old_value} AND record IN ({rows})",
+        f"INSERT INTO {TABLE} (facet, value, delta) SELECT '{t.name}', {old_value}, -count(*) FROM {PAIRS} "
+        f"WHERE {pair} AND value = {old_value} AND n = 0 AND record IN ({rows}) HAVING count(*) > 0",
+        # ...and joins the new one, counted where the pair had no rows before.
+        f"INSERT INTO {TABLE} (facet, value, delta) SELECT '{t.name}', {new_value}, count(DISTINCT m.{t.record}) "
+        f"FROM {t.table} m WHERE m.{t.via} = new.id AND new.{t.value} IS NOT NULL AND NOT EXISTS "
+        f"(SELECT 1 FROM {PAIRS} p WHERE p.{pair} AND p.record = m.{t.record} AND p.value = {new_value} "
+        f"AND p.n > 0) HAVING count(*) > 0",
+        f"INSERT INTO {PAIRS} (facet, record, value, n) SELECT '{t.name}', {t.record}, {new_value}, count(*) "
+        f"FROM {t.table} WHERE {t.via} = new.id AND new.{t.value} IS NOT NULL GROUP BY {t.record} "
+        f"ON CONFLICT (facet, record, value) DO UPDATE SET n = n + excluded.n",
+    ]
+    changed = f"old.{t.record} IS NOT new.{t.record} OR old.{t.via} IS NOT new.{t.via}"
+    return [
+        f"CREATE TRIGGER IF NOT EXISTS {t.trigger}_ai AFTER INSERT ON {t.table} BEGIN {added('new')}; END",
+        f"CREATE TRIGGER IF NOT EXISTS {t.trigger}_ad AFTER DELETE ON {t.table} BEGIN {removed('old')}; END",
+        f"CREATE TRIGGER IF NOT EXISTS {t.trigger}_au AFTER UPDATE OF {t.record}, {t.via} ON {t.table} "
+        f"WHEN {changed} BEGIN {removed('old')}; {added('new')}; END",
+        f"CREATE TRIGGER IF NOT EXISTS {t.moved_trigger}_au AFTER UPDATE OF {t.value} ON {t.via_table} "
+        f"WHEN old.{t.value} IS NOT new.{t.value} BEGIN {'; '.join(moved)}; END",
+    ]
+
+
+def _postgres_through_triggers(t: ThroughTally) -> list[str]:
+    pair = f"facet = '{t.name}'"
+    changed = f"OLD.{t.record} IS DISTINCT FROM NEW.{t.record} OR OLD.{t.via} IS DISTINCT FROM NEW.{t.via}"
+    # FOR SHARE: an article changing its value meanwhile waits for this write, or this write for it,
+    # so the row is counted under the value the article ends with.
+    value_of = f"SELECT v.{t.value}::text INTO val FROM {t.via_table} v WHERE v.id = %s.{t.via} FOR SHARE; "
+    body = (
+        f"IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND ({changed})) THEN {value_of % 'OLD'}"
+        f"IF val IS NOT NULL THEN UPDATE {PAIRS} SET n = {PAIRS}.n - 1 WHERE {pair} AND record = OLD.{t.record} "
+        f"AND value = val RETURNING {PAIRS}.n INTO left_over; "
+        f"IF left_over = 0 THEN INSERT INTO {TABLE} (facet, value, delta) VALUES ('{t.name}', val, -1); END IF; "
+        f"END IF; END IF; "
+        f"IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND ({changed})) THEN {value_of % 'NEW'}"
+        f"IF val IS NOT NULL THEN INSERT INTO {PAIRS} (facet, record, value, n) "
+        f"VALUES ('{t.name}', NEW.{t.record}, val, 1) "
+        f"ON CONFLICT (facet, record, value) DO UPDATE SET n = {PAIRS}.n + 1 RETURNING {PAIRS}.n INTO held; "
+        f"IF held = 1 THEN INSERT INTO {TABLE} (facet, value, delta) VALUES ('{t.name}', val, 1); END IF; "
+        f"END IF; END IF; "
+    )
+    moved = f"SELECT {t.record} AS record, count(*) AS c FROM {t.table} WHERE {t.via} = NEW.id GROUP BY {t.record}"
+    moved_body = (
+        f"IF OLD.{t.value} IS DISTINCT FROM NEW.{t.value} THEN "
+        f"WITH moved AS ({moved}), dropped AS (UPDATE {PAIRS} p SET n = p.n - moved.c FROM moved "
+        f"WHERE p.{pair} AND p.record = moved.record AND p.value = OLD.{t.value}::text RETURNING p.n) "
+        f"INSERT INTO {TABLE} (facet, value, delta) SELECT '{t.name}', OLD.{t.value}::text, -count(*) FROM dropped "
+        f"WHERE n = 0 HAVING count(*) > 0; "
+        f"IF NEW.{t.value} IS NOT NULL THEN "
+        f"WITH moved AS ({moved}), held AS (INSERT INTO {PAIRS} (facet, record, value, n) "
+        f"SELECT '{t.name}', record, NEW.{t.value}::text, c FROM moved ON CONFLICT (facet, record, value) "
+        f"DO UPDATE SET n = {PAIRS}.n + EXCLUDED.n RETURNING {PAIRS}.record, {PAIRS}.n) "
+        f"INSERT INTO {TABLE} (facet, value, delta) SELECT '{t.name}', NEW.{t.value}::text, count(*) FROM held "
+        f"JOIN moved ON moved.record = held.record WHERE held.n = moved.c HAVING count(*) > 0; END IF; END IF; "
+    )
+    return [
+        f"CREATE OR REPLACE FUNCTION {t.trigger}() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        f"DECLARE val text; left_over bigint; held bigint; BEGIN {body}RETURN NULL; END $$",
+        f"DROP TRIGGER IF EXISTS {t.trigger} ON {t.table}",
+        f"CREATE TRIGGER {t.trigger} AFTER INSERT OR UPDATE OR DELETE ON {t.table} "
+        f"FOR EACH ROW EXECUTE FUNCTION {t.trigger}()",
+        f"CREATE OR REPLACE FUNCTION {t.moved_trigger}() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        f"BEGIN {moved_body}RETURN NULL; END $$",
+        f"DROP TRIGGER IF EXISTS {t.moved_trigger} ON {t.via_table}",
+        f"CREATE TRIGGER {t.moved_trigger} AFTER UPDATE OF {t.value} ON {t.via_table} "
+        f"FOR EACH ROW EXECUTE FUNCTION {t.moved_trigger}()",
+    ]
 
 
 def _sqlite_distinct_triggers(tally: DistinctTally) -> list[str]:
@@ -225,12 +361,21 @@ def _trigger_names(vendor: str, distinct: bool = True) -> list[tuple[str, str]]:
     """(trigger, table) of every tally trigger."""
     tables = sorted({tally.table for tally in TALLIES.values()})
     distinct_prefixes = [(tally.trigger, tally.table) for tally in DISTINCT.values()] if distinct else []
+    through = list(THROUGH.values()) if distinct else []
     if vendor == "postgresql":
-        return [(f"{table}_tally", table) for table in tables] + distinct_prefixes
+        return (
+            [(f"{table}_tally", table) for table in tables]
+            + distinct_prefixes
+            + [(t.trigger, t.table) for t in through]
+            + [(t.moved_trigger, t.via_table) for t in through]
+        )
     suffixes = ("ai", "ad", "au")
-    return [(f"{table}_tally_{suffix}", table) for table in tables for suffix in suffixes] + [
-        (f"{prefix}_{suffix}", table) for prefix, table in distinct_prefixes for suffix in suffixes
-    ]
+    return (
+        [(f"{table}_tally_{suffix}", table) for table in tables for suffix in suffixes]
+        + [(f"{prefix}_{suffix}", table)
+           for prefix, table in [*distinct_prefixes, *((t.trigger, t.table) for t in through)] for suffix in suffixes]
+        + [(f"{t.moved_trigger}_au", t.via_table) for t in through]
+    )  # fmt: skip
 
 
 def install(connection, distinct: bool = True) -> None:
@@ -241,6 +386,8 @@ def install(connection, distinct: bool = True) -> None:
     if distinct:
         build = _postgres_distinct_triggers if vendor == "postgresql" else _sqlite_distinct_triggers
         statements += [sql for tally in DISTINCT.values() for sql in build(tally)]
+        build_through = _postgres_through_triggers if vendor == "postgresql" else _sqlite_through_triggers
+        statements += [sql for tally in THROUGH.values() for sql in build_through(tally)]
     with connection.cursor() as cursor:
         for sql in statements:
             cursor.execute(sql)
@@ -265,6 +412,21 @@ def uninstall(connection, distinct: bool = True) -> None:
                 cursor.execute(f"DROP FUNCTION IF EXISTS {trigger}()")
             else:
                 cursor.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+
+
+def uninstall_through(connection) -> None:
+    """Back to before the counts through a relation (migration 0012): their triggers and rows go."""
+    with connection.cursor() as cursor:
+        for t in THROUGH.values():
+            if connection.vendor == "postgresql":
+                for trigger, table in ((t.trigger, t.table), (t.moved_trigger, t.via_table)):
+                    cursor.execute(f"DROP TRIGGER IF EXISTS {trigger} ON {table}")
+                    cursor.execute(f"DROP FUNCTION IF EXISTS {trigger}()")
+            else:
+                for trigger in [f"{t.trigger}_{suffix}" for suffix in ("ai", "ad", "au")] + [f"{t.moved_trigger}_au"]:
+                    cursor.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+            cursor.execute(f"DELETE FROM {TABLE} WHERE facet = %s", [t.name])
+            cursor.execute(f"DELETE FROM {PAIRS} WHERE facet = %s", [t.name])
 
 
 def restore_sqlite_triggers(connection) -> None:
@@ -297,8 +459,17 @@ def rebuild(connection, distinct: bool = True) -> None:
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {TABLE}")
         if distinct:
-            if vendor == "postgresql":
-                cursor.execute(f"DELETE FROM {PAIRS}")
+            cursor.execute(f"DELETE FROM {PAIRS}")
+            for t in THROUGH.values():
+                rows = f"FROM {t.table} m JOIN {t.via_table} v ON v.id = m.{t.via} WHERE v.{t.value} IS NOT NULL"
+                cursor.execute(
+                    f"INSERT INTO {PAIRS} (facet, record, value, n) SELECT '{t.name}', m.{t.record}, "
+                    f"CAST(v.{t.value} AS TEXT), count(*) {rows} GROUP BY m.{t.record}, v.{t.value}"
+                )
+                cursor.execute(
+                    f"INSERT INTO {TABLE} (facet, value, delta) SELECT '{t.name}', CAST(v.{t.value} AS TEXT), "
+                    f"count(DISTINCT m.{t.record}) {rows} GROUP BY v.{t.value}"
+                )
             for tally in DISTINCT.values():
                 if vendor == "postgresql":
                     cursor.execute(
@@ -334,8 +505,9 @@ def compact(connection, name: str) -> None:
         cursor.execute(f"DELETE FROM {TABLE} WHERE facet = %s AND id <= %s", [name, last])
 
 
-def tally_for(model, facet_name: str) -> Tally | DistinctTally | None:
-    return TALLIES.get((model, facet_name)) or DISTINCT.get((model, facet_name))
+def tally_for(model, facet_name: str) -> Tally | DistinctTally | ThroughTally | None:
+    key = (model, facet_name)
+    return TALLIES.get(key) or DISTINCT.get(key) or THROUGH.get(key)
 
 
 def buckets(tally: Tally, facet, limit: int, using: str) -> tuple[list[dict], bool]:

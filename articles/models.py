@@ -574,10 +574,11 @@ class FacetDelta(models.Model):
 
 
 class FacetPair(models.Model):
-    """PostgreSQL's reference count behind a distinct facet count (see articles.facet_tallies): how
-    many rows link `record` to `value` (mentions of a person in an article). A count moves only
-    when a pair's rows go from none to some or back, and concurrent writers of one pair queue on
-    its row rather than both counting it."""
+    """The reference count behind a distinct facet count (see articles.facet_tallies): how many
+    rows link `record` to `value` (mentions of a person in an article, or in an outlet's articles).
+    A count moves only when a pair's rows go from none to some or back, and concurrent writers of
+    one pair queue on its row rather than both counting it. PostgreSQL keeps every distinct
+    count's pairs here, SQLite those of people per outlet."""
 
     facet = models.CharField(max_length=40)
     record = models.BigIntegerField()

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 KEPT = {
     "articles": (Article, ArticleFilterSet, ["outlet", "year", "person", "event"]),
     "figures": (Figure, FigureFilterSet, ["metric", "unit", "qualifier", "outlet"]),
-    "people": (Person, PersonFilterSet, ["role"]),
+    "people": (Person, PersonFilterSet, ["role", "outlet"]),
 }
 
 
