@@ -43,12 +43,12 @@ class Tally:
 
     name: str
     table: str
-    key: Callable[[str, str], str]  # (vendor, row alias) -> SQL
+    key: Callable[[str, str, bool], str]  # (vendor, row alias, in a trigger) -> SQL
     watched: tuple[str, ...]
     related: type | None = None
 
 
-def _year(vendor: str, row: str) -> str:
+def _year(vendor: str, row: str, in_trigger: bool) -> str:
     year = (
         f"CAST(EXTRACT(YEAR FROM {row}.published) AS INTEGER)"
         if vendor == "postgresql"
@@ -59,11 +59,14 @@ def _year(vendor: str, row: str) -> str:
 
 
 def _column(name: str):
-    return lambda vendor, row: f"CAST({row}.{name} AS TEXT)"
+    return lambda vendor, row, in_trigger: f"CAST({row}.{name} AS TEXT)"
 
 
-def _figure_outlet(vendor: str, row: str) -> str:
-    return f"(SELECT CAST(a.outlet_id AS TEXT) FROM articles_article a WHERE a.id = {row}.article_id)"
+def _figure_outlet(vendor: str, row: str, in_trigger: bool) -> str:
+    # FOR SHARE in PostgreSQL's trigger: an article changing outlet meanwhile waits for this write, or
+    # this write for it, so the figure counts under the outlet the article ends with.
+    lock = " FOR SHARE" if in_trigger and vendor == "postgresql" else ""
+    return f"(SELECT CAST(a.outlet_id AS TEXT) FROM articles_article a WHERE a.id = {row}.article_id{lock})"
 
 
 TALLIES = {
@@ -290,7 +293,8 @@ def _postgres_distinct_triggers(tally: DistinctTally) -> list[str]:
 
 
 def _rows(vendor: str, table: str, row: str, sign: int) -> list[str]:
-    return [f"('{tally.name}', {tally.key(vendor, row)}, {sign})" for tally in TALLIES.values() if tally.table == table]
+    tallies = [tally for tally in TALLIES.values() if tally.table == table]
+    return [f"('{tally.name}', {tally.key(vendor, row, True)}, {sign})" for tally in tallies]
 
 
 def _moved_figures() -> list[str]:
@@ -485,7 +489,7 @@ def rebuild(connection, distinct: bool = True) -> None:
             # No parameters: the year's strftime('%Y') would read as one.
             cursor.execute(
                 f"INSERT INTO {TABLE} (facet, value, delta) SELECT '{tally.name}', k, count(*) "
-                f"FROM (SELECT {tally.key(vendor, 'r')} AS k FROM {tally.table} r) counted GROUP BY k"
+                f"FROM (SELECT {tally.key(vendor, 'r', False)} AS k FROM {tally.table} r) counted GROUP BY k"
             )
 
 

@@ -6,9 +6,11 @@ in the same order.
 """
 
 import datetime
+import threading
+import time
 
 import pytest
-from django.db import connection
+from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 
 from articles import facet_tallies
@@ -243,3 +245,61 @@ def test_a_read_compacts_once_the_appended_rows_pass_the_limit(sample, api, edit
     assert folded.count() < appended
     assert folded.values("value").distinct().count() == folded.count()  # one row per value
     assert_kept_facets_count_the_tables(api)
+
+
+def _concurrently(*writes, hold=0.3):
+    """Run each write in its own thread, connection and transaction, started together; each holds
+    its transaction open `hold` seconds after writing, so the writes overlap."""
+    start = threading.Barrier(len(writes))
+    errors = []
+
+    def run(write, delay):
+        try:
+            start.wait(timeout=10)
+            time.sleep(delay)
+            with transaction.atomic():
+                write()
+                time.sleep(hold)
+        except Exception as error:  # reported by the test's own thread
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(write, 0.05 * k)) for k, write in enumerate(writes)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not errors, errors
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has one writer at a time.")
+class TestConcurrentWriters:
+    """PostgreSQL: writers of one pair queue on its row, and a mention written while its article
+    moves to another outlet is counted under the outlet the article ends with."""
+
+    def test_three_writers_of_one_new_pair_count_it_once(self, sample, api):
+        telesur, castro = sample.articles["telesur"], sample.people["castro"]  # Castro: in Granma only
+        _concurrently(*[lambda role=role: mention(telesur, castro, "Cubans", role) for role in PersonMention.Role][:3])
+        assert PersonMention.objects.filter(article=telesur, person=castro).count() == 3
+        assert_kept_facets_count_the_tables(api)
+
+    def test_a_mention_written_while_its_article_moves_is_counted_under_the_new_outlet(self, sample, api):
+        telesur, castro = sample.articles["telesur"], sample.people["castro"]
+        _concurrently(
+            lambda: mention(telesur, castro, "Cubans"),
+            lambda: Article.objects.filter(pk=telesur.pk).update(outlet=sample.outlets["granma"]),
+            lambda: mention(telesur, sample.people["perez"], "Cubans"),
+        )
+        assert Article.objects.get(pk=telesur.pk).outlet == sample.outlets["granma"]
+        assert_kept_facets_count_the_tables(api)
+
+    def test_a_figure_written_while_its_article_moves_is_counted_under_the_new_outlet(self, sample, api):
+        telesur = sample.articles["telesur"]
+
+        def figure():
+            Figure.objects.create(article=telesur, value=3, unit="u", metric="m", label="l", **span(telesur, "Cubans"))
+
+        _concurrently(figure, lambda: Article.objects.filter(pk=telesur.pk).update(outlet=sample.outlets["granma"]))
+        assert_kept_facets_count_the_tables(api)

@@ -4,7 +4,8 @@ from articles import facet_tallies
 
 
 def install(apps, schema_editor):
-    # Creates the people-per-outlet triggers beside the others and counts everything once more.
+    # Creates the people-per-outlet triggers beside the others, replaces PostgreSQL's figure trigger (it
+    # now reads the article's outlet FOR SHARE), and counts everything once more.
     facet_tallies.install(schema_editor.connection)
 
 
