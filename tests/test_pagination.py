@@ -57,6 +57,26 @@ def test_above_the_limit_the_count_is_an_estimate_and_no_count_is_unbounded(api,
     assert all(re.search(rf"\bLIMIT {CAP + 1}\b", sql) for sql in counts), counts
 
 
+@override_settings(CORPUS_EXACT_COUNT_LIMIT=2)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no estimate.")
+def test_a_filtered_list_estimated_far_above_the_limit_is_not_counted(api, volume):
+    # Counting even limit + 1 rows of a common word checks each one's text: the estimate is trusted
+    # when it is ten times the limit or more.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE articles_article")
+    params = {"published_before": "2100-01-01", "page_size": 2}
+    assert Article.objects.filter(published__lt="2100-01-01").count() >= 10 * 2
+    with CaptureQueriesContext(connection) as queries:
+        body = get(api, "/api/v1/articles/", params)
+    assert body["count_is_exact"] is False
+    assert body["count"] >= 10 * 2
+    assert not count_queries(queries.captured_queries)
+    # Below ten times the limit it is counted as before.
+    with override_settings(CORPUS_EXACT_COUNT_LIMIT=5), CaptureQueriesContext(connection) as queries:
+        body = get(api, "/api/v1/articles/", params)
+    assert count_queries(queries.captured_queries)
+
+
 @override_settings(CORPUS_EXACT_COUNT_LIMIT=CAP)
 def test_page_numbers_past_the_estimate_answer_until_the_records_end(api, volume):
     total = Article.objects.count()
