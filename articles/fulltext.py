@@ -22,6 +22,12 @@ def fts_table(table: str) -> str:
     return f"{table}_fts"
 
 
+def vocab_table(table: str) -> str:
+    """SQLite: the FTS5 index's own list of words (fts5vocab), which articles.search reads to
+    turn a word start into the words it stands for."""
+    return f"{table}_fts_vocab"
+
+
 # Table names below are the models' own, never user input.
 
 
@@ -43,7 +49,12 @@ def _sqlite_install(table: str) -> list[str]:
         "tokenize='unicode61 remove_diacritics 2')",
         *_sqlite_triggers(table),
         _sqlite_rebuild(table),
+        _sqlite_vocab(table),
     ]
+
+
+def _sqlite_vocab(table: str) -> str:
+    return f"CREATE VIRTUAL TABLE IF NOT EXISTS {vocab_table(table)} USING fts5vocab('{fts_table(table)}', 'row')"
 
 
 def _sqlite_rebuild(table: str) -> str:
@@ -53,7 +64,11 @@ def _sqlite_rebuild(table: str) -> str:
 
 def _sqlite_uninstall(table: str) -> list[str]:
     fts = fts_table(table)
-    return [*(f"DROP TRIGGER IF EXISTS {fts}_{suffix}" for suffix in ("ai", "ad", "au")), f"DROP TABLE IF EXISTS {fts}"]
+    return [
+        *(f"DROP TRIGGER IF EXISTS {fts}_{suffix}" for suffix in ("ai", "ad", "au")),
+        f"DROP TABLE IF EXISTS {vocab_table(table)}",
+        f"DROP TABLE IF EXISTS {fts}",
+    ]
 
 
 def _postgres_install(table: str) -> list[str]:
@@ -87,6 +102,19 @@ def install(schema_editor, tables: list[str]) -> None:
         raise NotImplementedError(f"No full-text index for {vendor}; the Corpus API runs on SQLite or PostgreSQL.")
     for sql in statements:
         schema_editor.execute(sql)
+
+
+def install_sqlite_vocab(schema_editor, tables: list[str]) -> None:
+    """The word lists of FTS tables made before migration 0013."""
+    if schema_editor.connection.vendor == "sqlite":
+        for table in tables:
+            schema_editor.execute(_sqlite_vocab(table))
+
+
+def uninstall_sqlite_vocab(schema_editor, tables: list[str]) -> None:
+    if schema_editor.connection.vendor == "sqlite":
+        for table in tables:
+            schema_editor.execute(f"DROP TABLE IF EXISTS {vocab_table(table)}")
 
 
 def uninstall(schema_editor, tables: list[str]) -> None:

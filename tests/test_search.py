@@ -1,11 +1,14 @@
 """Full-text search through the API, the same on SQLite (FTS5) and PostgreSQL
 (tsvector): folding, phrases, ranking, snippets, and hostile input."""
 
+import re
+
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from articles import search
+from articles import search, text
 from articles.api import shaping
 from articles.models import Article, Event, Outlet
 
@@ -86,6 +89,25 @@ class TestQueries:
     def test_words_match_word_starts(self, api, texts):
         assert titles(api, "chav") == titles(api, "chavez")
         assert titles(api, "avez") == set()
+
+    @pytest.mark.parametrize("start", ["chav", "ca", "diaz-ca", "havana", "zzq", "alba-tc"])
+    def test_a_word_start_finds_the_same_whether_or_not_it_is_spelled_out(self, api, texts, monkeypatch, start):
+        # SQLite spells a word start out as the indexed words it begins (FTS5 merges a prefix's
+        # whole lists before it can seek); past MAX_EXPANSION words it stays a prefix query.
+        spelled = titles(api, start)
+        monkeypatch.setattr(search, "MAX_EXPANSION", 0)
+        assert titles(api, start) == spelled
+        assert spelled == {
+            title for title, body in Article.objects.values_list("title", "body")
+            if re.search(rf"\b{re.escape(text.fold(start))}", f"{text.fold(title)} {text.fold(body)}")
+        }  # fmt: skip
+
+    @pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL's index seeks by a word start.")
+    def test_sqlite_searches_the_words_a_start_begins_not_the_start(self, api, texts):
+        with CaptureQueriesContext(connection) as queries:
+            assert titles(api, "chav")
+        matches = [q["sql"] for q in queries.captured_queries if "MATCH" in q["sql"]]
+        assert matches and all('"chavez"' in sql and '"chav"*' not in sql for sql in matches)
 
     def test_numbers_and_single_letters_match_whole_words(self, api, texts):
         assert titles(api, "2004") == {"ALBA founded"}
