@@ -37,6 +37,16 @@ def test_below_the_limit_the_count_is_exact(api, volume):
     assert (body["count"], body["count_is_exact"]) == (Article.objects.filter(outlet__slug="granma").count(), True)
 
 
+@pytest.mark.parametrize("resource", ["people", "events", "outlets"])
+def test_the_count_reads_ids_not_each_rows_annotated_counts(api, volume, resource):
+    # SQLite computed every person's article_count inside the count: 830 ms at 5 000 people.
+    with CaptureQueriesContext(connection) as queries:
+        body = get(api, f"/api/v1/{resource}/", {"page_size": 2})
+    assert body["count_is_exact"] and body["results"][0]["article_count"] >= 0
+    (counted,) = count_queries(queries.captured_queries)
+    assert "COUNT(DISTINCT" not in counted.upper() and "article_count" not in counted, counted
+
+
 @override_settings(CORPUS_EXACT_COUNT_LIMIT=CAP)
 def test_at_the_limit_the_count_is_still_exact(api, volume):
     body = get(api, "/api/v1/articles/", {"published_before": "2025-01-05"})

@@ -131,7 +131,12 @@ class BoundedCountPaginator(DjangoPaginator):
             estimate = estimated_count(self.object_list)
             if estimate is not None and estimate >= TRUSTED_ESTIMATE * limit:
                 return estimate, False
-        counted = self.object_list.order_by()[: limit + 1].count()
+        rows = self.object_list.order_by()
+        if rows._iterable_class is ModelIterable:
+            # The ids alone: SQLite would otherwise compute each row's annotated counts (people's
+            # article_count) for every row it counts, 830 ms for the people of 100 k articles.
+            rows = rows.values("pk")
+        counted = rows[: limit + 1].count()
         if counted <= limit:
             return counted, True
         if estimate is None:
