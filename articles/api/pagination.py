@@ -16,7 +16,9 @@ stops at `CORPUS_EXACT_COUNT_LIMIT` (default 10 000) rows: it is a
 - On PostgreSQL a filtered list is estimated first, and when the estimate is at
   least ten times the limit it is answered without counting (`count_is_exact`
   false): counting even limit + 1 rows of a word in most articles checks each
-  row's text, about 100 ms at a million articles.
+  row's text, about 100 ms at a million articles. Only once the table has
+  statistics (ANALYZE, which autovacuum runs): before that an estimate is a
+  guess from the table's size.
 
 Page numbers past the estimate still answer while rows exist (`next` is then
 found by fetching one row more than the page), and an empty page is a 404 as
@@ -56,7 +58,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import EmptyResultSet, FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import EmptyPage, Page
 from django.core.paginator import Paginator as DjangoPaginator
@@ -100,13 +102,36 @@ def estimated_count(queryset) -> int | None:
     rows = queryset.order_by()
     if rows._iterable_class is ModelIterable:
         rows = rows.values("pk")  # the same rows, without planning the annotations
-    sql, params = rows.query.sql_with_params()
+    try:
+        sql, params = rows.query.sql_with_params()
+    except EmptyResultSet:  # a filter that can match nothing (`outlet=` naming no outlet)
+        return 0
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
         plan = cursor.fetchone()[0]
     if isinstance(plan, str):
         plan = json.loads(plan)
     return int(plan[0]["Plan"]["Plan Rows"])
+
+
+_ANALYZED: set[tuple[str, str]] = set()  # (database, table) pairs known to have statistics
+
+
+def has_statistics(queryset) -> bool:
+    """PostgreSQL: whether ANALYZE has run on the list's table. Before that (a new database) the
+    planner's estimate is a guess from the table's size, good for nothing but a fallback."""
+    connection = connections[queryset.db]
+    key = (connection.alias, queryset.model._meta.db_table)
+    if connection.vendor != "postgresql" or key in _ANALYZED:
+        return connection.vendor == "postgresql"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT EXISTS (SELECT 1 FROM pg_stats WHERE schemaname = current_schema() AND tablename = %s)", [key[1]]
+        )
+        (analyzed,) = cursor.fetchone()
+    if analyzed:  # statistics, once gathered, stay: asked once per process
+        _ANALYZED.add(key)
+    return analyzed
 
 
 class CountedPage(Page):
@@ -125,7 +150,7 @@ class BoundedCountPaginator(DjangoPaginator):
         if not hasattr(self.object_list, "query"):
             return len(self.object_list), True
         estimate = None
-        if self.object_list.query.has_filters():
+        if self.object_list.query.has_filters() and has_statistics(self.object_list):
             # Counting limit + 1 rows of a common word checks each row's tsvector (about 100 ms at
             # 10 000 rows); an estimate far above the limit is trusted instead.
             estimate = estimated_count(self.object_list)
