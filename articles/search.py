@@ -11,7 +11,9 @@
   database as FTS5 or tsquery syntax.
 
 Results are ranked by relevance (bm25 on SQLite, ts_rank_cd on PostgreSQL),
-best first, then by id.
+best first, then by id. On SQLite a word start is searched as the indexed words
+it begins (up to 64 of them, read from the index's fts5vocab table), which
+finds the same records and weighs each word by its own rarity.
 
 **The ranking window.** Scoring every match of a common word costs a pass over
 every matching record: seconds at a million. So when more than
