@@ -112,23 +112,14 @@ PAIRS = "articles_facetpair"
 
 
 @dataclass(frozen=True)
-class ThroughTally:
+class ThroughTally(DistinctTally):
     """Counts of distinct `record`s of `table` per `value` of the row that `via` points to in
     `via_table`: people per outlet, through each mention's article. Both engines keep a reference
     count per (record, value) in articles_facetpair, since a change of the article's value moves a
     pair for every record it mentions, and a mention's value is read from its article."""
 
-    name: str
-    table: str
-    record: str
-    via: str
-    via_table: str
-    value: str
-    related: type | None = None
-
-    @property
-    def trigger(self) -> str:
-        return f"{self.table}_{self.name.replace(':', '_')}"
+    via: str = ""
+    via_table: str = ""
 
     @property
     def moved_trigger(self) -> str:
@@ -140,8 +131,8 @@ class ThroughTally:
 
 THROUGH = {
     (models.Person, "outlet"): ThroughTally(
-        "people:outlet", "articles_personmention", "person_id", "article_id", "articles_article", "outlet_id",
-        models.Outlet,
+        "people:outlet", "articles_personmention", "person_id", "outlet_id", models.Outlet,
+        via="article_id", via_table="articles_article",
     ),
 }  # fmt: skip
 
@@ -509,7 +500,7 @@ def compact(connection, name: str) -> None:
         cursor.execute(f"DELETE FROM {TABLE} WHERE facet = %s AND id <= %s", [name, last])
 
 
-def tally_for(model, facet_name: str) -> Tally | DistinctTally | ThroughTally | None:
+def tally_for(model, facet_name: str) -> Tally | DistinctTally | None:
     key = (model, facet_name)
     return TALLIES.get(key) or DISTINCT.get(key) or THROUGH.get(key)
 
