@@ -48,7 +48,7 @@ def _sqlite_install(table: str) -> list[str]:
         f"CREATE VIRTUAL TABLE IF NOT EXISTS {fts} USING fts5(search_text, content='{table}', content_rowid='id', "
         "tokenize='unicode61 remove_diacritics 2')",
         *_sqlite_triggers(table),
-        _sqlite_rebuild(table),
+        *_sqlite_rebuild(table),
         _sqlite_vocab(table),
     ]
 
@@ -57,9 +57,17 @@ def _sqlite_vocab(table: str) -> str:
     return f"CREATE VIRTUAL TABLE IF NOT EXISTS {vocab_table(table)} USING fts5vocab('{fts_table(table)}', 'row')"
 
 
-def _sqlite_rebuild(table: str) -> str:
+def _sqlite_rebuild(table: str) -> list[str]:
     fts = fts_table(table)
-    return f"INSERT INTO {fts}({fts}) VALUES ('rebuild')"  # noqa: S608
+    # Indexed whole, then merged once: FTS5's merging of its segments as they are written grows
+    # faster than the index (100 k articles: 18.1 s, against 11.6 s and a 2.7 s merge).
+    command = f"INSERT INTO {fts}({fts}"
+    return [
+        f"{command}, rank) VALUES ('automerge', 0)",
+        f"{command}) VALUES ('rebuild')",
+        f"{command}) VALUES ('optimize')",
+        f"{command}, rank) VALUES ('automerge', 4)",  # FTS5's default, for the writes that follow
+    ]
 
 
 def _sqlite_uninstall(table: str) -> list[str]:
@@ -152,9 +160,8 @@ def restore_sqlite_triggers(connection, tables: list[str]) -> list[str]:
             found = {name for _, name in cursor.fetchall()}
             if fts not in found or {f"{fts}_ai", f"{fts}_ad", f"{fts}_au"} <= found:
                 continue
-            for sql in _sqlite_triggers(table):
+            for sql in [*_sqlite_triggers(table), *_sqlite_rebuild(table)]:
                 cursor.execute(sql)
-            cursor.execute(_sqlite_rebuild(table))
             fixed.append(table)
     return fixed
 
