@@ -114,24 +114,19 @@ def estimated_count(queryset) -> int | None:
     return int(plan[0]["Plan"]["Plan Rows"])
 
 
-_ANALYZED: set[tuple[str, str]] = set()  # (database, table) pairs known to have statistics
-
-
 def has_statistics(queryset) -> bool:
     """PostgreSQL: whether ANALYZE has run on the list's table. Before that (a new database) the
-    planner's estimate is a guess from the table's size, good for nothing but a fallback."""
+    planner's estimate is a guess from the table's size, good for nothing but a fallback. Asked on
+    every request, not remembered, so a list costs the same queries every time."""
     connection = connections[queryset.db]
-    key = (connection.alias, queryset.model._meta.db_table)
-    if connection.vendor != "postgresql" or key in _ANALYZED:
-        return connection.vendor == "postgresql"
+    if connection.vendor != "postgresql":
+        return False
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT EXISTS (SELECT 1 FROM pg_stats WHERE schemaname = current_schema() AND tablename = %s)", [key[1]]
+            "SELECT EXISTS (SELECT 1 FROM pg_stats WHERE schemaname = current_schema() AND tablename = %s)",
+            [queryset.model._meta.db_table],
         )
-        (analyzed,) = cursor.fetchone()
-    if analyzed:  # statistics, once gathered, stay: asked once per process
-        _ANALYZED.add(key)
-    return analyzed
+        return cursor.fetchone()[0]
 
 
 class CountedPage(Page):
