@@ -69,7 +69,9 @@ def test_docs_pages_render_and_load_nothing_from_outside(api, page):
     policy = response["Content-Security-Policy"]
     assert "default-src 'self'" in policy
     assert "img-src 'self' data:" in policy
-    assert not re.search(r"https?:|//|\*", policy), policy
+    # The script nonce is random base64, which may hold "//" (CI once drew one): not a source.
+    sources = re.sub(r"'nonce-[A-Za-z0-9+/=]*'", "'nonce'", policy)
+    assert not re.search(r"https?:|//|\*", sources), policy
 
 
 def test_docs_assets_are_served_by_the_project(api):
