@@ -17,24 +17,33 @@ MAX_HITS = 500
 _SPACES = re.compile(r"\s+")
 
 
-def _matches(term: Term, word: str, index: int) -> bool:
-    wanted = term.words[index]
-    if term.prefix and index == len(term.words) - 1:
-        return word.startswith(wanted)
-    return word == wanted
+def _pattern(term: Term) -> re.Pattern:
+    """The term over folded words joined by single spaces: whole words, the last one a word start
+    when the term is a prefix (folded words are [a-z0-9]+, so nothing needs escaping)."""
+    last = term.words[-1] + ("[a-z0-9]*" if term.prefix else "")
+    # A lookahead, so matches may overlap ("a a" in "a a a" at both places), as the rule has it.
+    return re.compile(r"(?<![a-z0-9])(?=" + " ".join((*term.words[:-1], last)) + r"(?![a-z0-9]))")
 
 
 def find_hits(words: list[tuple[str, int, int]], query: Query) -> list[tuple[int, int, int]]:
-    """(first word, past last word, term number) of every match, in text order."""
+    """(first word, past last word, term number) of every match, in text order, stopping at the
+    first position where MAX_HITS have been found."""
+    # One regex per term over the words joined by spaces, rather than a Python test of every word
+    # against every term: that was most of a search page's snippets (165 000 calls for 20 bodies).
+    joined = " ".join(word for word, _, _ in words)
+    index_at, offset = {}, 0
+    for number, (word, _, _) in enumerate(words):
+        index_at[offset] = number
+        offset += len(word) + 1
+    found = sorted(
+        (index_at[match.start()], number, len(term.words))
+        for number, term in enumerate(query.terms)
+        for match in _pattern(term).finditer(joined)
+    )
     hits = []
-    for position, (word, _, _) in enumerate(words):
-        for number, term in enumerate(query.terms):
-            size = len(term.words)
-            if position + size > len(words) or not _matches(term, word, 0):
-                continue
-            if all(_matches(term, words[position + k][0], k) for k in range(1, size)):
-                hits.append((position, position + size, number))
-        if len(hits) >= MAX_HITS:
+    for k, (position, number, size) in enumerate(found):
+        hits.append((position, position + size, number))
+        if len(hits) >= MAX_HITS and (k + 1 == len(found) or found[k + 1][0] != position):
             break
     return hits
 
