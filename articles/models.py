@@ -293,9 +293,7 @@ class Article(Searchable, Timestamped, Versioned):
             # An article's copies (a detail's syndicated_copies, its version). Most articles are no copy:
             # over every row, the planners took NULL for the typical value and scanned the table instead.
             models.Index(fields=["original"], condition=Q(original__isnull=False), name="article_original_copies"),
-            # An outlet's articles newest first: a search's ranking window within one outlet (the newest
-            # matches by id) reads them in order and stops, instead of walking every article by id.
-            models.Index(fields=["outlet", "id"], name="article_outlet_newest"),
+            # PostgreSQL also has article_outlet_newest (outlet_id, id), made by migration 0015 alone: see there.
         ]
 
     def __str__(self):
