@@ -137,6 +137,17 @@ THROUGH = {
 }  # fmt: skip
 
 
+def _postgres_trigger(function: str, table: str, body: str, declare: str = "", events: str = "") -> list[str]:
+    """A plpgsql row trigger run after each write of `table` (or after `events`), replaced whole."""
+    events = events or "INSERT OR UPDATE OR DELETE"
+    return [
+        f"CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        f"{'DECLARE ' + declare + ' ' if declare else ''}BEGIN {body}RETURN NULL; END $$",
+        f"DROP TRIGGER IF EXISTS {function} ON {table}",
+        f"CREATE TRIGGER {function} AFTER {events} ON {table} FOR EACH ROW EXECUTE FUNCTION {function}()",
+    ]
+
+
 def _sqlite_through_triggers(t: ThroughTally) -> list[str]:
     pair = f"facet = '{t.name}'"
 
@@ -223,16 +234,8 @@ def _postgres_through_triggers(t: ThroughTally) -> list[str]:
         f"JOIN moved ON moved.record = held.record WHERE held.n = moved.c HAVING count(*) > 0; END IF; END IF; "
     )
     return [
-        f"CREATE OR REPLACE FUNCTION {t.trigger}() RETURNS trigger LANGUAGE plpgsql AS $$ "
-        f"DECLARE val text; left_over bigint; held bigint; BEGIN {body}RETURN NULL; END $$",
-        f"DROP TRIGGER IF EXISTS {t.trigger} ON {t.table}",
-        f"CREATE TRIGGER {t.trigger} AFTER INSERT OR UPDATE OR DELETE ON {t.table} "
-        f"FOR EACH ROW EXECUTE FUNCTION {t.trigger}()",
-        f"CREATE OR REPLACE FUNCTION {t.moved_trigger}() RETURNS trigger LANGUAGE plpgsql AS $$ "
-        f"BEGIN {moved_body}RETURN NULL; END $$",
-        f"DROP TRIGGER IF EXISTS {t.moved_trigger} ON {t.via_table}",
-        f"CREATE TRIGGER {t.moved_trigger} AFTER UPDATE OF {t.value} ON {t.via_table} "
-        f"FOR EACH ROW EXECUTE FUNCTION {t.moved_trigger}()",
+        *_postgres_trigger(t.trigger, t.table, body, declare="val text; left_over bigint; held bigint;"),
+        *_postgres_trigger(t.moved_trigger, t.via_table, moved_body, events=f"UPDATE OF {t.value}"),
     ]
 
 
@@ -274,13 +277,7 @@ def _postgres_distinct_triggers(tally: DistinctTally) -> list[str]:
         f"IF held = 1 THEN INSERT INTO {TABLE} (facet, value, delta) "
         f"VALUES ('{tally.name}', NEW.{value}::text, 1); END IF; END IF; "
     )
-    return [
-        f"CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$ "
-        f"DECLARE left_over bigint; held bigint; BEGIN {body}RETURN NULL; END $$",
-        f"DROP TRIGGER IF EXISTS {function} ON {table}",
-        f"CREATE TRIGGER {function} AFTER INSERT OR UPDATE OR DELETE ON {table} "
-        f"FOR EACH ROW EXECUTE FUNCTION {function}()",
-    ]
+    return _postgres_trigger(function, table, body, declare="left_over bigint; held bigint;")
 
 
 def _rows(vendor: str, table: str, row: str, sign: int) -> list[str]:
@@ -342,13 +339,7 @@ def _postgres_triggers() -> list[str]:
         )
         if table == "articles_article":
             body += f"IF TG_OP = 'UPDATE' AND OLD.outlet_id IS DISTINCT FROM NEW.outlet_id THEN {moved}; END IF; "
-        statements += [
-            f"CREATE OR REPLACE FUNCTION {table}_tally() RETURNS trigger LANGUAGE plpgsql AS $$ "
-            f"BEGIN {body}RETURN NULL; END $$",
-            f"DROP TRIGGER IF EXISTS {table}_tally ON {table}",
-            f"CREATE TRIGGER {table}_tally AFTER INSERT OR UPDATE OR DELETE ON {table} "
-            f"FOR EACH ROW EXECUTE FUNCTION {table}_tally()",
-        ]
+        statements += _postgres_trigger(f"{table}_tally", table, body)
     return statements
 
 
@@ -356,21 +347,26 @@ def _trigger_names(vendor: str, distinct: bool = True) -> list[tuple[str, str]]:
     """(trigger, table) of every tally trigger."""
     tables = sorted({tally.table for tally in TALLIES.values()})
     distinct_prefixes = [(tally.trigger, tally.table) for tally in DISTINCT.values()] if distinct else []
-    through = list(THROUGH.values()) if distinct else []
+    through = _through_trigger_names(vendor) if distinct else []
     if vendor == "postgresql":
-        return (
-            [(f"{table}_tally", table) for table in tables]
-            + distinct_prefixes
-            + [(t.trigger, t.table) for t in through]
-            + [(t.moved_trigger, t.via_table) for t in through]
-        )
+        return [(f"{table}_tally", table) for table in tables] + distinct_prefixes + through
     suffixes = ("ai", "ad", "au")
     return (
         [(f"{table}_tally_{suffix}", table) for table in tables for suffix in suffixes]
-        + [(f"{prefix}_{suffix}", table)
-           for prefix, table in [*distinct_prefixes, *((t.trigger, t.table) for t in through)] for suffix in suffixes]
-        + [(f"{t.moved_trigger}_au", t.via_table) for t in through]
-    )  # fmt: skip
+        + [(f"{prefix}_{suffix}", table) for prefix, table in distinct_prefixes for suffix in suffixes]
+        + through
+    )
+
+
+def _through_trigger_names(vendor: str) -> list[tuple[str, str]]:
+    names = []
+    for t in THROUGH.values():
+        if vendor == "postgresql":
+            names += [(t.trigger, t.table), (t.moved_trigger, t.via_table)]
+        else:
+            names += [(f"{t.trigger}_{suffix}", t.table) for suffix in ("ai", "ad", "au")]
+            names.append((f"{t.moved_trigger}_au", t.via_table))
+    return names
 
 
 def install(connection, distinct: bool = True) -> None:
@@ -389,37 +385,32 @@ def install(connection, distinct: bool = True) -> None:
     rebuild(connection, distinct)
 
 
-def drop_triggers(connection) -> None:
-    """For a bulk load, which then calls `install` once to count everything in one pass."""
+def _drop(connection, names: list[tuple[str, str]], functions: bool) -> None:
+    """Drop the (trigger, table) `names`; on PostgreSQL their functions too when `functions`."""
     with connection.cursor() as cursor:
-        for trigger, table in _trigger_names(connection.vendor):
+        for trigger, table in names:
             if connection.vendor == "postgresql":
                 cursor.execute(f"DROP TRIGGER IF EXISTS {trigger} ON {table}")
+                if functions:
+                    cursor.execute(f"DROP FUNCTION IF EXISTS {trigger}()")
             else:
                 cursor.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+
+
+def drop_triggers(connection) -> None:
+    """For a bulk load, which then calls `install` once to count everything in one pass."""
+    _drop(connection, _trigger_names(connection.vendor), functions=False)
 
 
 def uninstall(connection, distinct: bool = True) -> None:
-    with connection.cursor() as cursor:
-        for trigger, table in _trigger_names(connection.vendor, distinct):
-            if connection.vendor == "postgresql":
-                cursor.execute(f"DROP TRIGGER IF EXISTS {trigger} ON {table}")
-                cursor.execute(f"DROP FUNCTION IF EXISTS {trigger}()")
-            else:
-                cursor.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+    _drop(connection, _trigger_names(connection.vendor, distinct), functions=True)
 
 
 def uninstall_through(connection) -> None:
     """Back to before the counts through a relation (migration 0012): their triggers and rows go."""
+    _drop(connection, _through_trigger_names(connection.vendor), functions=True)
     with connection.cursor() as cursor:
         for t in THROUGH.values():
-            if connection.vendor == "postgresql":
-                for trigger, table in ((t.trigger, t.table), (t.moved_trigger, t.via_table)):
-                    cursor.execute(f"DROP TRIGGER IF EXISTS {trigger} ON {table}")
-                    cursor.execute(f"DROP FUNCTION IF EXISTS {trigger}()")
-            else:
-                for trigger in [f"{t.trigger}_{suffix}" for suffix in ("ai", "ad", "au")] + [f"{t.moved_trigger}_au"]:
-                    cursor.execute(f"DROP TRIGGER IF EXISTS {trigger}")
             cursor.execute(f"DELETE FROM {TABLE} WHERE facet = %s", [t.name])
             cursor.execute(f"DELETE FROM {PAIRS} WHERE facet = %s", [t.name])
 
