@@ -11,6 +11,7 @@ from curation.importing import link_copy
 
 from ..models import Article, Event, EventMention, Figure, Outlet, Person, PersonMention
 from ..snippets import first_snippet
+from .article_rows import ArticleListSerializer
 from .base import CorpusSerializer
 from .fields import AnnotatedCountField, BriefRelatedField, RecordURLField, StrictCharField
 from .pagination import Envelope
@@ -169,18 +170,7 @@ class ArticleSerializer(CorpusSerializer):
         # outlet, original: joined, with only the columns their brief forms show.
         "outlet": brief_join("outlet", BriefOutletSerializer),
         "original": brief_join("original", BriefArticleSerializer),
-        # authors: the author mentions with their people, one query for the page.
-        "authors": lambda qs: qs.prefetch_related(
-            Prefetch(
-                "person_mentions",
-                queryset=PersonMention.objects.filter(role=PersonMention.Role.AUTHOR)
-                .select_related("person")
-                # What the brief person shows, and the keys the prefetch matches on.
-                .only("article", "person__slug", "person__name")
-                .order_by("start", "id"),
-                to_attr="author_mentions",
-            )
-        ),
+        # authors: ArticleListSerializer reads a page's authors itself, one query for the page.
     }
 
     class Meta:
@@ -206,6 +196,7 @@ class ArticleSerializer(CorpusSerializer):
             "caption",
         ]
         read_only_fields = ["word_count"]
+        list_serializer_class = ArticleListSerializer
         extra_kwargs = {
             "body": {"help_text": f"{LONG_TEXT} {Article._meta.get_field('body').help_text}"},
             "caption": {"help_text": f"{LONG_TEXT} {Article._meta.get_field('caption').help_text}"},
@@ -261,6 +252,18 @@ class ArticleDetailSerializer(ArticleSerializer):
 
     query_needs = {
         **ArticleSerializer.query_needs,
+        # authors: the author mentions with their people.
+        "authors": lambda qs: qs.prefetch_related(
+            Prefetch(
+                "person_mentions",
+                queryset=PersonMention.objects.filter(role=PersonMention.Role.AUTHOR)
+                .select_related("person")
+                # What the brief person shows, and the keys the prefetch matches on.
+                .only("article", "person__slug", "person__name")
+                .order_by("start", "id"),
+                to_attr="author_mentions",
+            )
+        ),
         # person_mentions: each mention's person in the same query.
         "person_mentions": lambda qs: qs.prefetch_related(
             Prefetch("person_mentions", queryset=PersonMention.objects.select_related("person"))

@@ -1,0 +1,154 @@
+"""The article list's rows, written by hand rather than walked field by field.
+
+DRF writes a row by building the serializer's fields for the request and then
+asking each one in turn (`get_attribute`, `to_representation`, the brief forms'
+own fields, a prefetch of model objects for the authors). On a page of 50 that
+walk, not the database, was most of the list's time: 1.6–3× a plain `.values()`
+page giving the same JSON (benchmark/RESULTS.md, `drf_overhead`).
+
+Each key below gives exactly what `ArticleSerializer`'s field of that name
+gives, and the serializer stays the contract and the schema:
+tests/test_article_rows.py holds the two equal key by key on every fixture
+article, in a list, a search, an export and a page by cursor. A key with no
+writer here (a field added to the serializer later) is written by its DRF field,
+so a new field is never missing, only slower until it gets a writer.
+"""
+
+from urllib.parse import quote
+
+from django.db.models import Manager
+from rest_framework import permissions, serializers
+from rest_framework.reverse import reverse
+
+from ..models import PersonMention
+from ..snippets import first_snippet
+
+PLACEHOLDER = "recordkeyplaceholder"
+
+
+class _Page:
+    """What a page's rows share: URL templates reversed once and the authors read in one query."""
+
+    def __init__(self, request, url_format, articles, names):
+        self.request = request
+        self.url_format = url_format  # a format suffix (`/articles.json`) carries into the links, as in DRF
+        self.urls = {}
+        self.authors = _authors(articles) if "authors" in names else {}
+
+    def url(self, view_name: str, key) -> str:
+        template = self.urls.get(view_name)
+        if template is None:
+            lookup = "slug" if view_name != "api:article-detail" else "pk"
+            template = self.urls[view_name] = reverse(
+                view_name, kwargs={lookup: PLACEHOLDER}, request=self.request, format=self.url_format
+            )
+        return template.replace(PLACEHOLDER, str(key) if isinstance(key, int) else quote(key, safe=""))
+
+
+def _authors(articles) -> dict[int, list[dict]]:
+    """Each article's authors in the order they are first quoted, one per person: the page's author
+    mentions as plain values, not the model objects a prefetch would build."""
+    mentions = (
+        PersonMention.objects.filter(article__in=[article.pk for article in articles], role=PersonMention.Role.AUTHOR)
+        .order_by("start", "id")
+        .values_list("article_id", "person_id", "person__slug", "person__name")
+    )
+    authors: dict[int, list[dict]] = {}
+    seen = set()
+    for article_id, person_id, slug, name in mentions:
+        if (article_id, person_id) not in seen:
+            seen.add((article_id, person_id))
+            authors.setdefault(article_id, []).append({"id": person_id, "slug": slug, "name": name})
+    return authors
+
+
+def _text(value):
+    return None if value is None else str(value)
+
+
+def _iso(value):
+    # DRF's date and time fields give ISO 8601; a value still a string (not read back from the database)
+    # is given as it is.
+    return None if value is None else value if isinstance(value, str) else value.isoformat()
+
+
+def _outlet(article, page):
+    outlet = article.outlet
+    if outlet is None:
+        return None
+    return {
+        "id": outlet.id,
+        "slug": outlet.slug,
+        "name": outlet.name,
+        "url": page.url("api:outlet-detail", outlet.slug),
+    }
+
+
+def _original(article, page):
+    original = article.original
+    if original is None:
+        return None
+    return {"id": original.id, "title": original.title, "url": page.url("api:article-detail", original.id)}
+
+
+def _people(article, page):
+    return [
+        {**person, "url": page.url("api:person-detail", person["slug"])} for person in page.authors.get(article.pk, ())
+    ]
+
+
+def _snippet(article, page, query):
+    return first_snippet(query, article.body, article.summary, article.title) if query else None
+
+
+WRITERS = {
+    "id": lambda article, page: article.id,
+    "url": lambda article, page: page.url("api:article-detail", article.id),
+    "title": lambda article, page: _text(article.title),
+    "summary": lambda article, page: _text(article.summary),
+    "byline": lambda article, page: _text(article.byline),
+    "outlet": _outlet,
+    "published": lambda article, page: _iso(article.published),
+    "published_precision": lambda article, page: article.published_precision,
+    "published_time": lambda article, page: _iso(article.published_time),
+    "language": lambda article, page: _text(article.language),
+    "authors": _people,
+    "original": _original,
+    "is_syndicated": lambda article, page: article.original_id is not None,
+    "word_count": lambda article, page: article.word_count,
+    "source_document": lambda article, page: _text(article.source_document),
+    "body": lambda article, page: _text(article.body),
+    "caption": lambda article, page: _text(article.caption),
+}
+
+
+def _drf_writer(field):
+    def write(article, page):
+        value = field.get_attribute(article)
+        return None if value is None else field.to_representation(value)
+
+    return write
+
+
+class ArticleListSerializer(serializers.ListSerializer):
+    """A page of articles written by WRITERS, for a read whose keys the view has chosen (`field_names`);
+    anything else (a write's answer, a serializer used outside a view) goes through DRF."""
+
+    def to_representation(self, data):
+        context = self.child.context
+        names = context.get("field_names")
+        request = context.get("request")
+        if names is None or request is None or request.method not in permissions.SAFE_METHODS:
+            return super().to_representation(data)
+        articles = list(data.all() if isinstance(data, Manager) else data)
+        page = _Page(request, context.get("format"), articles, names)
+        query = context.get("search")
+        writers = []
+        for name in names:
+            if name == "snippet":
+                writers.append((name, lambda article, page: _snippet(article, page, query)))
+            elif name in WRITERS:
+                writers.append((name, WRITERS[name]))
+            else:
+                writers.append((name, _drf_writer(self.child.fields[name])))
+        return [{name: write(article, page) for name, write in writers} for article in articles]
