@@ -9,10 +9,10 @@ TARGETS = {
     "counting": "No unbounded COUNT(*) on the large unfiltered list",
     "search_rare": "Rare term at 1 M, top 20: p95 ≤ 50 ms",
     "search_rare_filtered": "Rare term at 1 M with a filter: p95 ≤ 100 ms",
-    "facets": "Each facet at 1 M: p95 ≤ 200 ms",
-    "facets_counted": "Each facet at 1 M counted, not timed out",
-    "search_common": "Common word at 1 M, top 20: p95 ≤ 150 ms",
-    "search_common_filtered": "Common word at 1 M with a filter: p95 ≤ 150 ms",
+    "facets": "Each facet at 1 M (SQLite: 100 k): p95 ≤ 200 ms",
+    "facets_counted": "Each facet at 1 M (SQLite: 100 k) counted, not timed out",
+    "search_common": "Common word at 1 M (SQLite: 100 k), top 20: p95 ≤ 150 ms",
+    "search_common_filtered": "Common word at 1 M (SQLite: 100 k) with a filter: p95 ≤ 150 ms",
     "filtered_page": "Filtered page (one outlet) at 1 M: p95 ≤ 100 ms",
     "cursor_page": "Cursor page 90 % deep at 1 M: p95 ≤ 50 ms",
     "memory": "Peak RSS per worker at the maximum page size ≤ 200 MB",
@@ -24,6 +24,24 @@ AT_LARGEST_TIER = {
     "scale", "counting", "search_rare", "search_rare_filtered", "facets", "facets_counted", "search_common",
     "search_common_filtered", "filtered_page", "cursor_page",
 }  # fmt: skip
+
+# Issue 15 sets these for SQLite at 100 k, not 1 M ("on SQLite, the same design holds at 100 k"); the
+# 1 M figure is still shown beside the judged one.
+SQLITE_TIER = 100_000
+AT_SQLITE_TIER = {"facets", "facets_counted", "search_common", "search_common_filtered"}
+
+
+def _own_tier(engine: str, key: str, measured: list[int]) -> bool:
+    return engine == "sqlite" and key in AT_SQLITE_TIER and SQLITE_TIER in measured
+
+
+def _judged_at(engine: str, key: str, measured: list[int]) -> str:
+    """The tier a target is judged at on this engine: the largest measured, or SQLite's own."""
+    return str(SQLITE_TIER) if _own_tier(engine, key, measured) else str(measured[-1])
+
+
+def _scenarios(by_tier: dict, tier: str, kind: str) -> dict:
+    return by_tier.get(tier, {}).get("scenarios", {}).get(kind, {})
 
 
 def _check(key, engine, met, figure):
@@ -62,7 +80,7 @@ def targets(results: dict) -> list[dict]:
             checks.append(
                 _check("scale", engine, ratio <= 1.5, f"{ratio:.2f}× ({label(int(large))} / {label(int(small))})")
             )
-        pages = by_tier.get(large, {}).get("scenarios", {}).get("pages", {})
+        pages = _scenarios(by_tier, large, "pages")
         if "first page" in pages:
             unbounded = pages["first page"]["queries"]["unbounded_count"]
             checks.append(
@@ -73,6 +91,7 @@ def targets(results: dict) -> list[dict]:
                     f"{'an' if unbounded else 'no'} unbounded COUNT at {label(int(large))}",
                 )
             )
+
         for key, name, limit in (
             ("search_rare", "search rare", 50),
             ("search_rare_filtered", "search rare + filter", 100),
@@ -81,28 +100,40 @@ def targets(results: dict) -> list[dict]:
             ("filtered_page", "filtered page", 100),
             ("cursor_page", "deep cursor page", 50),
         ):
-            p = pages.get(name, {})
+            tier = _judged_at(engine, key, measured)
+            p = _scenarios(by_tier, tier, "pages").get(name, {})
             if "p95_ms" in p:
-                checks.append(
-                    _check(key, engine, p["p95_ms"] <= limit, f"p95 {p['p95_ms']:.0f} ms at {label(int(large))}")
-                )
-        facets = by_tier.get(large, {}).get("scenarios", {}).get("facets", {})
+                figure = f"p95 {p['p95_ms']:.0f} ms at {label(int(tier))}"
+                beyond = _scenarios(by_tier, large, "pages").get(name, {})
+                if tier != large and "p95_ms" in beyond:
+                    figure += f"; {beyond['p95_ms']:.0f} ms at {label(int(large))}, not judged"
+                checks.append(_check(key, engine, p["p95_ms"] <= limit, figure))
+        tier = _judged_at(engine, "facets", measured)
+        facets = _scenarios(by_tier, tier, "facets")
         slow = {n: f["p95_ms"] for n, f in facets.items() if f.get("p95_ms", 0) > 200 or "error" in f}
         if facets:
             worst = max(facets.items(), key=lambda item: item[1].get("p95_ms", 0))
             figure = (
-                f"slowest {worst[0]} p95 {worst[1].get('p95_ms', 0):.0f} ms at {label(int(large))}; "
+                f"slowest {worst[0]} p95 {worst[1].get('p95_ms', 0):.0f} ms at {label(int(tier))}; "
                 f"over 200 ms: {len(slow)} of {len(facets)}"
             )
+            beyond = _scenarios(by_tier, large, "facets")
+            if tier != large and beyond:
+                worst = max(beyond.items(), key=lambda item: item[1].get("p95_ms", 0))
+                figure += f"; slowest at {label(int(large))} {worst[0]} {worst[1].get('p95_ms', 0):.0f} ms, not judged"
             checks.append(_check("facets", engine, not slow, figure))
             timed_out = sorted(n for n, f in facets.items() if f.get("timed_out"))
-            figure = f"{len(facets) - len(timed_out)} of {len(facets)} counted at {label(int(large))}" + (
+            figure = f"{len(facets) - len(timed_out)} of {len(facets)} counted at {label(int(tier))}" + (
                 f"; timed out: {', '.join(timed_out)}" if timed_out else ""
             )
             checks.append(_check("facets_counted", engine, not timed_out, figure))
         if not judged:
             for check in checks:
-                if check["engine"] == engine and check["target"] in AT_LARGEST_TIER:
+                if (
+                    check["engine"] == engine
+                    and check["target"] in AT_LARGEST_TIER
+                    and not _own_tier(engine, check["target"], measured)
+                ):
                     check["met"] = None
         rss = data.get("rss") or {}
         if "peak_rss_mb" in rss:

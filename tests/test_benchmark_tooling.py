@@ -130,6 +130,32 @@ def test_a_target_of_the_largest_tier_is_not_judged_below_it():
     assert {c["target"]: c["met"] for c in checks if c["target"] == "counting"} == {"counting": None}
 
 
+def test_sqlite_facets_and_common_words_are_judged_at_100k():
+    # Issue 15 sets SQLite's facet and common-word targets at 100 k; its 1 M figure is shown, not judged.
+    data = results()
+    tiers = data["engines"]["sqlite"]["tiers"]
+    tiers["1000000"]["scenarios"]["pages"]["search common"] = timing(300.0, 400.0)
+    tiers["100000"] = {
+        "scenarios": {
+            "pages": {"search common": timing(60.0, 90.0), "search rare": timing(10.0, 70.0)},
+            "facets": {"outlet": timing(20.0, 40.0), "person": timing(50.0, 120.0)},
+        }
+    }
+    checks = by_target(report.targets(data))
+    assert checks["search_common"]["met"] is True
+    assert checks["search_common"]["figure"] == "p95 90 ms at 100k; 400 ms at 1m, not judged"
+    assert checks["facets"]["met"] is True
+    assert checks["facets"]["figure"].startswith("slowest person p95 120 ms at 100k;")
+    assert "person 2500 ms, not judged" in checks["facets"]["figure"]
+    assert (checks["search_rare"]["met"], checks["search_rare"]["figure"]) == (True, "p95 40 ms at 1m")
+    # Without the 1 M tier they are still judged at 100 k; the largest tier's own targets are not.
+    del tiers["1000000"]
+    data["engines"]["postgresql"] = {"tiers": {"1000000": {"scenarios": {"pages": {}}}}}
+    checks = by_target(c for c in report.targets(data) if c["engine"] == "sqlite")
+    assert checks["search_common"]["met"] is True and checks["facets"]["met"] is True
+    assert checks["search_rare"]["met"] is None
+
+
 def test_render_rewrites_the_report_from_results_json(tmp_path):
     data = results()
     data["targets"] = report.targets(data)
