@@ -1,8 +1,13 @@
 """The folding rule: what both full-text indexes and the snippets rely on."""
 
-import pytest
+from bisect import bisect_right
+from itertools import accumulate
 
-from articles.text import FoldedText, fold
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from articles.text import _TABLE, FoldedText, fold
 
 
 @pytest.mark.parametrize(
@@ -51,3 +56,32 @@ def test_folded_words_map_back_to_the_original_text(raw, words):
     text = FoldedText(raw)
     assert [(word, raw[slice(*text.original_span(start, end))]) for word, start, end in text.words] == words
     assert " ".join(word for word, _, _ in text.words) == fold(raw)
+
+
+# Characters of every kind the fold treats differently: ASCII letters, digits, spaces and punctuation,
+# apostrophes (folded to nothing), accented and decomposed letters, letters that fold to two (ß, æ, ½),
+# marks, dashes, CJK, emoji and line breaks.
+CHARACTERS = st.sampled_from(list("aZ9 .,-\n'`\u2019\u02bcáÉñßæ½\u0301\u2011\u2014ł中😀ﬁ"))
+
+
+def reference_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """The way back as first written: where every original character starts in the folded text."""
+    starts = list(accumulate(map(len, map(_TABLE.__getitem__, map(ord, text))), initial=0))
+    first = bisect_right(starts, start) - 1
+    after = bisect_right(starts, end) - 1
+    return first, after + 1 if starts[after] < end else after
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(CHARACTERS, max_size=30).map("".join), st.data())
+def test_the_way_back_is_the_character_by_character_map(raw, data):
+    # FoldedText keeps offsets only at the characters that do not fold to exactly one (a search page
+    # folds 20 bodies); any span must map back as a list of every character's start would map it.
+    text = FoldedText(raw)
+    assert text.folded == raw.translate(_TABLE)
+    size = len(text.folded)
+    start = data.draw(st.integers(0, size + 2))
+    end = data.draw(st.integers(start, size + 3))
+    assert text.original_span(start, end) == reference_span(raw, start, end)
+    for _, word_start, word_end in text.words:
+        assert text.original_span(word_start, word_end) == reference_span(raw, word_start, word_end)
