@@ -61,6 +61,7 @@ class Command(BaseCommand):
 
         loaded = synthetic.load(plan, batch_size=batch_size, using=database, progress=progress, writers=writers)
         elapsed = time.perf_counter() - started
+        self.loaded = loaded  # for a caller holding the command (the bench records the phases)
         size = synthetic.database_size(database)
         shown = f", database {size / 2**20:,.0f} MiB" if size else ""
         if verbosity < 1 and not digest:
