@@ -20,6 +20,7 @@ from simple_history.models import HistoricalRecords
 from . import anchoring, dates, text
 from .evidence import evidence_errors
 from .fulltext import index_of
+from .values_prefetch import ValuesPrefetch
 
 
 class ChangeHistory(HistoricalRecords):
@@ -270,6 +271,16 @@ class Article(Searchable, Timestamped, Versioned):
     events = models.ManyToManyField(Event, through="EventMention", related_name="articles", blank=True)
     history = ChangeHistory()
     search_fields = ("title", "summary", "body")
+    # Each author mention's person as plain values, in text order: what the article list shows of its
+    # authors, prefetched without model objects (articles/api/article_rows.py).
+    author_values = ValuesPrefetch(
+        lambda ids: (
+            PersonMention.objects.filter(article_id__in=ids, role=PersonMention.Role.AUTHOR)
+            .order_by("start", "id")
+            .values("article_id", "person_id", "person__slug", "person__name")
+        ),
+        key="article_id",
+    )
 
     class Meta:
         ordering = [F("published").desc(nulls_last=True), "id"]

@@ -16,24 +16,29 @@ so a new field is never missing, only slower until it gets a writer.
 
 from urllib.parse import quote
 
-from django.db.models import Manager
+from django.db.models import Manager, Prefetch
 from rest_framework import permissions, serializers
 from rest_framework.reverse import reverse
 
-from ..models import PersonMention
 from ..snippets import first_snippet
 
 PLACEHOLDER = "recordkeyplaceholder"
+AUTHORS_ATTRIBUTE = "author_rows"
+
+
+def prefetch_authors(queryset):
+    """The query need of `authors`: each article's author mentions as plain values, one query a page
+    (Article.author_values), read before the rows are written."""
+    return queryset.prefetch_related(Prefetch("author_values", to_attr=AUTHORS_ATTRIBUTE))
 
 
 class _Page:
-    """What a page's rows share: URL templates reversed once and the authors read in one query."""
+    """What a page's rows share: the URL templates, reversed once."""
 
-    def __init__(self, request, url_format, articles, names):
+    def __init__(self, request, url_format):
         self.request = request
         self.url_format = url_format  # a format suffix (`/articles.json`) carries into the links, as in DRF
         self.urls = {}
-        self.authors = _authors(articles) if "authors" in names else {}
 
     def url(self, view_name: str, key) -> str:
         template = self.urls.get(view_name)
@@ -43,23 +48,6 @@ class _Page:
                 view_name, kwargs={lookup: PLACEHOLDER}, request=self.request, format=self.url_format
             )
         return template.replace(PLACEHOLDER, str(key) if isinstance(key, int) else quote(key, safe=""))
-
-
-def _authors(articles) -> dict[int, list[dict]]:
-    """Each article's authors in the order they are first quoted, one per person: the page's author
-    mentions as plain values, not the model objects a prefetch would build."""
-    mentions = (
-        PersonMention.objects.filter(article__in=[article.pk for article in articles], role=PersonMention.Role.AUTHOR)
-        .order_by("start", "id")
-        .values_list("article_id", "person_id", "person__slug", "person__name")
-    )
-    authors: dict[int, list[dict]] = {}
-    seen = set()
-    for article_id, person_id, slug, name in mentions:
-        if (article_id, person_id) not in seen:
-            seen.add((article_id, person_id))
-            authors.setdefault(article_id, []).append({"id": person_id, "slug": slug, "name": name})
-    return authors
 
 
 def _text(value):
@@ -92,9 +80,23 @@ def _original(article, page):
 
 
 def _people(article, page):
-    return [
-        {**person, "url": page.url("api:person-detail", person["slug"])} for person in page.authors.get(article.pk, ())
-    ]
+    seen, people = set(), []
+    rows = getattr(article, AUTHORS_ATTRIBUTE, None)
+    if rows is None:  # not prefetched: an article written in this request
+        rows = article.author_values
+    for row in rows:  # each person once
+        if row["person_id"] not in seen:
+            seen.add(row["person_id"])
+            slug = row["person__slug"]
+            people.append(
+                {
+                    "id": row["person_id"],
+                    "slug": slug,
+                    "name": row["person__name"],
+                    "url": page.url("api:person-detail", slug),
+                }
+            )
+    return people
 
 
 def _snippet(article, page, query):
@@ -140,8 +142,8 @@ class ArticleListSerializer(serializers.ListSerializer):
         request = context.get("request")
         if names is None or request is None or request.method not in permissions.SAFE_METHODS:
             return super().to_representation(data)
-        articles = list(data.all() if isinstance(data, Manager) else data)
-        page = _Page(request, context.get("format"), articles, names)
+        articles = data.all() if isinstance(data, Manager) else data
+        page = _Page(request, context.get("format"))
         query = context.get("search")
         writers = []
         for name in names:

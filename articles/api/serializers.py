@@ -11,7 +11,7 @@ from curation.importing import link_copy
 
 from ..models import Article, Event, EventMention, Figure, Outlet, Person, PersonMention
 from ..snippets import first_snippet
-from .article_rows import ArticleListSerializer
+from .article_rows import ArticleListSerializer, prefetch_authors
 from .base import CorpusSerializer
 from .fields import AnnotatedCountField, BriefRelatedField, RecordURLField, StrictCharField
 from .pagination import Envelope
@@ -170,7 +170,8 @@ class ArticleSerializer(CorpusSerializer):
         # outlet, original: joined, with only the columns their brief forms show.
         "outlet": brief_join("outlet", BriefOutletSerializer),
         "original": brief_join("original", BriefArticleSerializer),
-        # authors: ArticleListSerializer reads a page's authors itself, one query for the page.
+        # authors: each article's author mentions as plain values, one query for the page.
+        "authors": prefetch_authors,
     }
 
     class Meta:
