@@ -82,7 +82,7 @@ def _original(article, page):
 def _people(article, page):
     seen, people = set(), []
     rows = getattr(article, AUTHORS_ATTRIBUTE, None)
-    if rows is None:  # not prefetched: an article written in this request
+    if rows is None:  # not prefetched: a queryset that did not go through the serializer's `load`
         rows = article.author_values
     for row in rows:  # each person once
         if row["person_id"] not in seen:
