@@ -10,10 +10,10 @@ from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
 from articles.api import article_rows
-from benchmark import measure
 from articles.api.serializers import ArticleSerializer
 from articles.models import Article, PersonMention
 from articles.search import parse
+from benchmark import measure
 
 from .factories import mention
 
@@ -125,3 +125,17 @@ def test_no_query_runs_while_the_rows_are_written(api, volume, path):
     # values), so serialising it queries nothing.
     counted = measure.query_count(api.get, path)
     assert counted["queries"] >= 2 and counted["during_serialisation"] == 0
+
+
+def test_articles_not_prefetched_read_their_authors_themselves(corpus):
+    # A queryset that did not go through the serializer's `load` (a script, a shell): each article
+    # reads its own authors (Article.author_values outside a prefetch), and the rows still hold.
+    path = "/api/v1/articles/"
+    request = Request(APIRequestFactory().get(path, HTTP_HOST="testserver"))
+    names = list(ArticleSerializer.Meta.fields[:-2])  # the list's default keys
+    context = {"request": request, "search": None, "field_names": names}
+    articles = list(Article.objects.order_by("pk"))
+    rows = ArticleSerializer(articles, many=True, context=context).data
+    assert any(row["authors"] for row in rows)
+    for row in rows:
+        assert row == drf_representation(path, row["id"])
