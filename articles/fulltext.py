@@ -64,14 +64,14 @@ def _sqlite_rebuild(table: str) -> list[str]:
     # the rest. No 'optimize' after it: merging into one segment took 1.1 s at 100 k but ran past
     # 25 minutes at 1 M, and a query over 2 segments or 10 took the same time as over one.
     # Merging as it went grew faster than the index (100 k articles: 18.1 s, against 11.6 s).
-    command = f"INSERT INTO {fts}({fts}, rank)"
+    command = f"INSERT INTO {fts}({fts}"
     return [
-        f"{command} VALUES ('automerge', 0)",
-        f"{command} VALUES ('hashsize', {64 * 2**20})",
-        f"INSERT INTO {fts}({fts}) VALUES ('rebuild')",
+        f"{command}, rank) VALUES ('automerge', 0)",
+        f"{command}, rank) VALUES ('hashsize', {64 * 2**20})",
+        f"{command}) VALUES ('rebuild')",
         # FTS5's defaults again, for the writes that follow.
-        f"{command} VALUES ('hashsize', {2**20})",
-        f"{command} VALUES ('automerge', 4)",
+        f"{command}, rank) VALUES ('hashsize', {2**20})",
+        f"{command}, rank) VALUES ('automerge', 4)",
     ]
 
 
