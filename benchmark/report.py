@@ -49,6 +49,10 @@ def _scenarios(by_tier: dict, tier: str, kind: str) -> dict:
     return by_tier.get(tier, {}).get("scenarios", {}).get(kind, {})
 
 
+def _slowest(facets: dict) -> tuple[str, dict]:
+    return max(facets.items(), key=lambda item: item[1].get("p95_ms", 0))
+
+
 def _check(key, engine, met, figure):
     return {"target": key, "engine": engine, "met": met, "figure": figure, "text": TARGETS[key]}
 
@@ -96,7 +100,6 @@ def targets(results: dict) -> list[dict]:
                     f"{'an' if unbounded else 'no'} unbounded COUNT at {label(int(large))}",
                 )
             )
-
         for key, name, limit in (
             ("search_rare", "search rare", 50),
             ("search_rare_filtered", "search rare + filter", 100),
@@ -117,14 +120,14 @@ def targets(results: dict) -> list[dict]:
         facets = _scenarios(by_tier, tier, "facets")
         slow = {n: f["p95_ms"] for n, f in facets.items() if f.get("p95_ms", 0) > 200 or "error" in f}
         if facets:
-            worst = max(facets.items(), key=lambda item: item[1].get("p95_ms", 0))
+            worst = _slowest(facets)
             figure = (
                 f"slowest {worst[0]} p95 {worst[1].get('p95_ms', 0):.0f} ms at {label(int(tier))}; "
                 f"over 200 ms: {len(slow)} of {len(facets)}"
             )
             beyond = _scenarios(by_tier, large, "facets")
             if tier != large and beyond:
-                worst = max(beyond.items(), key=lambda item: item[1].get("p95_ms", 0))
+                worst = _slowest(beyond)
                 figure += f"; slowest at {label(int(large))} {worst[0]} {worst[1].get('p95_ms', 0):.0f} ms, not judged"
             checks.append(_check("facets", engine, not slow, figure))
             timed_out = sorted(n for n, f in facets.items() if f.get("timed_out"))

@@ -11,7 +11,9 @@ gives, and the serializer stays the contract and the schema:
 tests/test_article_rows.py holds the two equal key by key on every fixture
 article, in a list, a search, an export and a page by cursor. A key with no
 writer here (a field added to the serializer later) is written by its DRF field,
-so a new field is never missing, only slower until it gets a writer.
+so a new field is never missing, only slower until it gets a writer. The
+authors' brief form (`brief_authors`) is also what the serializer's own
+`authors` writes, for a detail: one rule for both.
 """
 
 from urllib.parse import quote
@@ -32,8 +34,8 @@ def prefetch_authors(queryset):
     return queryset.prefetch_related(Prefetch("author_values", to_attr=AUTHORS_ATTRIBUTE))
 
 
-class _Page:
-    """What a page's rows share: the URL templates, reversed once."""
+class Links:
+    """Record URLs from templates reversed once per page, as RecordURLField builds them."""
 
     def __init__(self, request, url_format):
         self.request = request
@@ -60,7 +62,7 @@ def _iso(value):
     return None if value is None else value if isinstance(value, str) else value.isoformat()
 
 
-def _outlet(article, page):
+def _outlet(article, links):
     outlet = article.outlet
     if outlet is None:
         return None
@@ -68,18 +70,20 @@ def _outlet(article, page):
         "id": outlet.id,
         "slug": outlet.slug,
         "name": outlet.name,
-        "url": page.url("api:outlet-detail", outlet.slug),
+        "url": links.url("api:outlet-detail", outlet.slug),
     }
 
 
-def _original(article, page):
+def _original(article, links):
     original = article.original
     if original is None:
         return None
-    return {"id": original.id, "title": original.title, "url": page.url("api:article-detail", original.id)}
+    return {"id": original.id, "title": original.title, "url": links.url("api:article-detail", original.id)}
 
 
-def _people(article, page):
+def brief_authors(article, links) -> list[dict]:
+    """The article's authors in their brief form, in text order, each person once: the one rule for
+    the list's rows and the serializer's own `authors` (a detail)."""
     seen, people = set(), []
     rows = getattr(article, AUTHORS_ATTRIBUTE, None)
     if rows is None:  # not prefetched: a queryset that did not go through the serializer's `load`
@@ -93,39 +97,39 @@ def _people(article, page):
                     "id": row["person_id"],
                     "slug": slug,
                     "name": row["person__name"],
-                    "url": page.url("api:person-detail", slug),
+                    "url": links.url("api:person-detail", slug),
                 }
             )
     return people
 
 
-def _snippet(article, page, query):
+def _snippet(article, links, query):
     return first_snippet(query, article.body, article.summary, article.title) if query else None
 
 
 WRITERS = {
-    "id": lambda article, page: article.id,
-    "url": lambda article, page: page.url("api:article-detail", article.id),
-    "title": lambda article, page: _text(article.title),
-    "summary": lambda article, page: _text(article.summary),
-    "byline": lambda article, page: _text(article.byline),
+    "id": lambda article, links: article.id,
+    "url": lambda article, links: links.url("api:article-detail", article.id),
+    "title": lambda article, links: _text(article.title),
+    "summary": lambda article, links: _text(article.summary),
+    "byline": lambda article, links: _text(article.byline),
     "outlet": _outlet,
-    "published": lambda article, page: _iso(article.published),
-    "published_precision": lambda article, page: article.published_precision,
-    "published_time": lambda article, page: _iso(article.published_time),
-    "language": lambda article, page: _text(article.language),
-    "authors": _people,
+    "published": lambda article, links: _iso(article.published),
+    "published_precision": lambda article, links: article.published_precision,
+    "published_time": lambda article, links: _iso(article.published_time),
+    "language": lambda article, links: _text(article.language),
+    "authors": brief_authors,
     "original": _original,
-    "is_syndicated": lambda article, page: article.original_id is not None,
-    "word_count": lambda article, page: article.word_count,
-    "source_document": lambda article, page: _text(article.source_document),
-    "body": lambda article, page: _text(article.body),
-    "caption": lambda article, page: _text(article.caption),
+    "is_syndicated": lambda article, links: article.original_id is not None,
+    "word_count": lambda article, links: article.word_count,
+    "source_document": lambda article, links: _text(article.source_document),
+    "body": lambda article, links: _text(article.body),
+    "caption": lambda article, links: _text(article.caption),
 }
 
 
 def _drf_writer(field):
-    def write(article, page):
+    def write(article, links):
         value = field.get_attribute(article)
         return None if value is None else field.to_representation(value)
 
@@ -143,14 +147,14 @@ class ArticleListSerializer(serializers.ListSerializer):
         if names is None or request is None or request.method not in permissions.SAFE_METHODS:
             return super().to_representation(data)
         articles = data.all() if isinstance(data, Manager) else data
-        page = _Page(request, context.get("format"))
+        links = Links(request, context.get("format"))
         query = context.get("search")
         writers = []
         for name in names:
             if name == "snippet":
-                writers.append((name, lambda article, page: _snippet(article, page, query)))
+                writers.append((name, lambda article, links: _snippet(article, links, query)))
             elif name in WRITERS:
                 writers.append((name, WRITERS[name]))
             else:
                 writers.append((name, _drf_writer(self.child.fields[name])))
-        return [{name: write(article, page) for name, write in writers} for article in articles]
+        return [{name: write(article, links) for name, write in writers} for article in articles]

@@ -11,7 +11,7 @@ from curation.importing import link_copy
 
 from ..models import Article, Event, EventMention, Figure, Outlet, Person, PersonMention
 from ..snippets import first_snippet
-from .article_rows import ArticleListSerializer, prefetch_authors
+from . import article_rows
 from .base import CorpusSerializer
 from .fields import AnnotatedCountField, BriefRelatedField, RecordURLField, StrictCharField
 from .pagination import Envelope
@@ -171,7 +171,7 @@ class ArticleSerializer(CorpusSerializer):
         "outlet": brief_join("outlet", BriefOutletSerializer),
         "original": brief_join("original", BriefArticleSerializer),
         # authors: each article's author mentions as plain values, one query for the page.
-        "authors": prefetch_authors,
+        "authors": article_rows.prefetch_authors,
     }
 
     class Meta:
@@ -197,7 +197,7 @@ class ArticleSerializer(CorpusSerializer):
             "caption",
         ]
         read_only_fields = ["word_count"]
-        list_serializer_class = ArticleListSerializer
+        list_serializer_class = article_rows.ArticleListSerializer
         extra_kwargs = {
             "body": {"help_text": f"{LONG_TEXT} {Article._meta.get_field('body').help_text}"},
             "caption": {"help_text": f"{LONG_TEXT} {Article._meta.get_field('caption').help_text}"},
@@ -219,18 +219,11 @@ class ArticleSerializer(CorpusSerializer):
 
     @extend_schema_field(BriefPersonSerializer(many=True))
     def get_authors(self, article):
-        mentions = getattr(article, "author_mentions", None)
-        if mentions is None:  # a freshly written article, not fetched through the viewset's queryset
-            mentions = article.person_mentions.filter(role=PersonMention.Role.AUTHOR).select_related("person")
-        seen, people = set(), []
-        for mention in mentions:
-            if mention.person_id not in seen:
-                seen.add(mention.person_id)
-                people.append(mention.person)
-        brief = self.__dict__.get("_brief_person")
-        if brief is None:  # one for the page, not one per article
-            brief = self.__dict__["_brief_person"] = BriefPersonSerializer(context=self.context)
-        return [brief.to_representation(person) for person in people]
+        links = self.__dict__.get("_links")
+        if links is None:  # one for the page, not one per article
+            context = self.context
+            links = self.__dict__["_links"] = article_rows.Links(context.get("request"), context.get("format"))
+        return article_rows.brief_authors(article, links)
 
     def get_is_syndicated(self, article) -> bool:
         return article.original_id is not None
@@ -253,18 +246,6 @@ class ArticleDetailSerializer(ArticleSerializer):
 
     query_needs = {
         **ArticleSerializer.query_needs,
-        # authors: the author mentions with their people.
-        "authors": lambda qs: qs.prefetch_related(
-            Prefetch(
-                "person_mentions",
-                queryset=PersonMention.objects.filter(role=PersonMention.Role.AUTHOR)
-                .select_related("person")
-                # What the brief person shows, and the keys the prefetch matches on.
-                .only("article", "person__slug", "person__name")
-                .order_by("start", "id"),
-                to_attr="author_mentions",
-            )
-        ),
         # person_mentions: each mention's person in the same query.
         "person_mentions": lambda qs: qs.prefetch_related(
             Prefetch("person_mentions", queryset=PersonMention.objects.select_related("person"))
