@@ -369,9 +369,10 @@ def _through_trigger_names(vendor: str) -> list[tuple[str, str]]:
     return names
 
 
-def install(connection, distinct: bool = True) -> None:
+def install(connection, distinct: bool = True, count: bool = True) -> None:
     """Create the triggers and count what is there now (inside a migration, or after a bulk load).
-    `distinct`: the distinct counts too (not before migration 0011 made their table)."""
+    `distinct`: the distinct counts too (not before migration 0011 made their table). `count=False`:
+    the caller has just called `rebuild` itself, and nothing has written since."""
     vendor = connection.vendor
     statements = _postgres_triggers() if vendor == "postgresql" else _sqlite_triggers()
     if distinct:
@@ -382,7 +383,8 @@ def install(connection, distinct: bool = True) -> None:
     with connection.cursor() as cursor:
         for sql in statements:
             cursor.execute(sql)
-    rebuild(connection, distinct)
+    if count:
+        rebuild(connection, distinct)
 
 
 def _drop(connection, names: list[tuple[str, str]], functions: bool) -> None:

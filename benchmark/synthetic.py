@@ -1,7 +1,9 @@
 """A synthetic corpus of any size, for measuring the API at scale.
 
 Deterministic: the same number of articles and seed give the same rows (ids
-aside, which follow whatever the database already holds). Proportions per
+aside, which follow whatever the database already holds). Each article is
+drawn from its own random stream, seeded by the seed and its index, so it is
+the same whichever process drafts it and in whatever batches. Proportions per
 1 M articles: about 200 outlets, 50 k people, 20 k events; every article has
 3 figures and 5 mentions (2–4 people, the rest events) and a body of about
 3 KB recombined from the sentences of fixtures/documents.
@@ -9,16 +11,19 @@ aside, which follow whatever the database already holds). Proportions per
 Every mention and figure is placed in the body as it is built, so its quote
 is `body[start:end]` by construction. `search_text` and `word_count` are
 assembled from pieces folded once (folding whitespace-joined pieces equals
-folding their join), which is what lets a million articles load in minutes.
+folding their join). Batches are drafted in other processes (`drafting`) and
+written by other connections (`Writers`) while the next is drafted.
 
 Generated rows are marked: articles by `source_document` under
 `synthetic/<seed>/`, outlets, people and events by a `syn-` slug.
 """
 
 import bisect
+import collections
 import datetime
 import hashlib
 import itertools
+import multiprocessing
 import os
 import queue
 import random
@@ -287,19 +292,52 @@ class Draft:
     figures: list[dict]
 
 
+@dataclass(frozen=True)
+class Template:
+    """A fact sentence around its quote, each side folded and counted once: folding and counting
+    work word by word, and every template meets its quote at a space or a punctuation mark, so a
+    sentence's folded text and word count are its parts' (tests/test_generate_corpus.py holds this)."""
+
+    before: str
+    after: str
+    folded_before: str
+    folded_after: str
+    words: int
+
+    @classmethod
+    def of(cls, template: str) -> "Template":
+        before, after = template.split("{q}")
+        return cls(before, after, text.fold(before), text.fold(after), text.word_count(before) + text.word_count(after))
+
+
 class ArticleWriter:
-    """Builds article `index` after article `index - 1`: one random stream per corpus."""
+    """Builds article `index` from its own random stream, seeded by the plan's seed and `index`, so
+    an article is the same whichever process drafts it and in whatever batches."""
 
     def __init__(self, p: Plan, entities: Entities):
         self.plan = p
         self.entities = entities
-        self.rng = _rng(p.seed, "articles")
+        self.rng = random.Random()  # noqa: S311 - test data, not secrets
         self.sentences = seed_sentences()
         self.outlet_weights = zipf_cumulative(p.outlets)
         self.person_weights = zipf_cumulative(p.people, 0.9)
         self.event_weights = zipf_cumulative(p.events, 0.8)
         self.folded_metric = {m[0]: (text.fold(m[1]), text.fold(m[0]), text.fold(m[2])) for m in METRICS}
         self.qualifier_weights = list(itertools.accumulate(q[2] for q in QUALIFIERS))
+        self.templates = {
+            name: [Template.of(t) for t in group]
+            for name, group in (
+                ("quoted", QUOTED_TEMPLATES), ("mentioned", PERSON_TEMPLATES), ("event", EVENT_TEMPLATES),
+                ("figure", FIGURE_TEMPLATES),
+            )
+        }  # fmt: skip
+        self.quotes: dict[str, tuple[str, int]] = {}  # a quote's folded form and word count
+
+    def _quote(self, quote: str) -> tuple[str, int]:
+        found = self.quotes.get(quote)
+        if found is None:
+            found = self.quotes[quote] = (text.fold(quote), text.word_count(quote))
+        return found
 
     def _pick(self, cumulative: list[float]) -> int:
         return bisect.bisect_left(cumulative, self.rng.random() * cumulative[-1])
@@ -312,15 +350,19 @@ class ArticleWriter:
                 chosen.append(k)
         return chosen
 
+    def _one(self, options):
+        # Uniform enough for test data, at a third of the cost of Random.choice.
+        return options[int(self.rng.random() * len(options))]
+
     def figure_quote(self, metric) -> tuple[str, dict]:
         rng = self.rng
         slug, label, unit, low, high, template = metric
         qualifier, prefix, _ = QUALIFIERS[bisect.bisect_left(self.qualifier_weights, rng.random() * 10)]
-        value = rng.randint(low, high)
+        value = low + int(rng.random() * (high - low + 1))
         if value >= 1000:  # quoted numbers are round
             value = round(value, -len(str(value)) + 2)
         if qualifier == "range":
-            upper = value + max(1, value // rng.choice((4, 5, 10)))
+            upper = value + max(1, value // self._one((4, 5, 10)))
             number = "{:,}" if "{:,}" in template else "{}"
             quote = template.replace(number, f"{number.format(value)}–{number.format(upper)}", 1)
             return quote, {"value": Decimal(value), "value_max": Decimal(upper), "qualifier": qualifier}
@@ -330,115 +372,118 @@ class ArticleWriter:
 
     def draft(self, index: int) -> Draft:
         rng = self.rng
+        rng.seed(f"{self.plan.seed}:articles:{index}")
+        random_ = rng.random
+        one = self._one
         entities = self.entities
         outlet = self._pick(self.outlet_weights)
-        people_count = rng.choice((2, 3, 3, 4))
+        people_count = one((2, 3, 3, 4))
         people = self._distinct(self.person_weights, min(people_count, self.plan.people))
         events = self._distinct(self.event_weights, min(MENTIONS_PER_ARTICLE - len(people), self.plan.events))
-        metrics = [rng.choice(METRICS) for _ in range(FIGURES_PER_ARTICLE)]
-        day = FIRST_DAY + datetime.timedelta(days=rng.randrange(DAYS))
-        precision = rng.choices(["day", "month", "year"], cum_weights=[90, 97, 100])[0]
+        metrics = [one(METRICS) for _ in range(FIGURES_PER_ARTICLE)]
+        day = FIRST_DAY + datetime.timedelta(days=int(random_() * DAYS))
+        draw = random_() * 100
+        precision = "day" if draw < 90 else "month" if draw < 97 else "year"
         published = dates.period_start(day, precision)
 
-        pieces: list[Piece] = []
+        # The body as runs of text with their folded forms (empty for separators) and word counts.
+        texts: list[str] = []
+        folds: list[str] = []
+        words = 0
         person_mentions, event_mentions, figures = [], [], []
         position = 0
 
-        def add(value: Piece, separator: str = " ") -> int:
-            """Append a piece; returns where its text starts in the body."""
-            nonlocal position
-            if pieces:
+        def add(value: str, folded: str, count: int, separator: str) -> int:
+            """Append a run; returns where its text starts in the body."""
+            nonlocal position, words
+            if texts:
+                texts.append(separator)
                 position += len(separator)
-                pieces.append(Piece(separator, "", 0))
+            texts.append(value)
+            folds.append(folded)
+            words += count
             start = position
-            pieces.append(value)
-            position += len(value.text)
+            position += len(value)
             return start
 
-        def fact(template: str, quote: str) -> tuple[Piece, int]:
-            before = template.split("{q}")[0]
-            return piece(template.replace("{q}", quote)), len(before)
+        def fact(template: Template, quote: str, separator: str) -> int:
+            """Append a fact sentence; returns where its quote starts in the body."""
+            folded, count = self._quote(quote)
+            sentence = template.before + quote + template.after
+            parts = " ".join(part for part in (template.folded_before, folded, template.folded_after) if part)
+            return add(sentence, parts, template.words + count, separator) + len(template.before)
 
         # Facts: each a sentence carrying one quote at a known offset.
         facts = []
-        author = people[0] if rng.random() < 0.4 else None
+        author = people[0] if random_() < 0.4 else None
         for k in people:
             if k == author:
                 continue
-            role = "quoted" if rng.random() < 0.4 else "mentioned"
-            templates = QUOTED_TEMPLATES if role == "quoted" else PERSON_TEMPLATES
-            facts.append(("person", k, role, rng.choice(templates)))
+            role = "quoted" if random_() < 0.4 else "mentioned"
+            facts.append(("person", k, role, one(self.templates[role])))
         for k in events:
-            facts.append(("event", k, None, rng.choice(EVENT_TEMPLATES)))
+            facts.append(("event", k, None, one(self.templates["event"])))
         for metric in metrics:
-            facts.append(("figure", metric, None, rng.choice(FIGURE_TEMPLATES)))
+            facts.append(("figure", metric, None, one(self.templates["figure"])))
         rng.shuffle(facts)
 
         if author is not None:
             name = entities.people[author]["name"]
-            start = add(piece(f"By {name}"), "") + 3
+            folded, count = self._quote(name)
+            start = add(f"By {name}", f"by {folded}", count + 1, "") + 3
             person_mentions.append({"person": author, "role": "author", "quote": name, "start": start})
         filler_needed = max(4, (BODY_CHARS - 80 * len(facts)) // 150)
         slots = sorted(rng.sample(range(filler_needed + len(facts)), len(facts)))
         fact_at = dict(zip(slots, facts, strict=True))
         sentence_in_paragraph = 0
+        sentences = self.sentences
         for slot in range(filler_needed + len(facts)):
             separator = "\n\n" if sentence_in_paragraph == 0 else " "
-            sentence_in_paragraph = (sentence_in_paragraph + 1) % rng.choice((3, 4, 5))
+            sentence_in_paragraph = (sentence_in_paragraph + 1) % (3 + int(random_() * 3))
             if slot not in fact_at:
-                add(rng.choice(self.sentences), separator)
+                filler = one(sentences)
+                add(filler.text, filler.folded, filler.words, separator)
                 continue
             kind, what, role, template = fact_at[slot]
             if kind == "person":
-                quote = entities.people[what]["name"]
-                if entities.people[what]["aliases"] and rng.random() < 0.2:
-                    quote = entities.people[what]["aliases"][0]
-                sentence, offset = fact(template, quote)
-                person_mentions.append(
-                    {"person": what, "role": role, "quote": quote, "start": add(sentence, separator) + offset}
-                )
+                person = entities.people[what]
+                quote = person["name"]
+                if person["aliases"] and random_() < 0.2:
+                    quote = person["aliases"][0]
+                start = fact(template, quote, separator)
+                person_mentions.append({"person": what, "role": role, "quote": quote, "start": start})
             elif kind == "event":
                 quote = entities.events[what]["name"]
-                sentence, offset = fact(template, quote)
-                event_mentions.append({"event": what, "quote": quote, "start": add(sentence, separator) + offset})
+                event_mentions.append({"event": what, "quote": quote, "start": fact(template, quote, separator)})
             else:
                 quote, values = self.figure_quote(what)
-                sentence, offset = fact(template, quote)
                 slug, label, unit = what[0], what[1], what[2]
                 folded_label, folded_metric, folded_unit = self.folded_metric[slug]
                 figure = {
                     **values,
                     "quote": quote,
-                    "start": add(sentence, separator) + offset,
+                    "start": fact(template, quote, separator),
                     "metric": slug,
                     "label": label,
                     "unit": unit,
                     "as_of": published if precision == "day" else None,
-                    "event": events[0] if events and rng.random() < 0.5 else None,
-                    "person": people[-1] if rng.random() < 0.3 else None,
+                    "event": events[0] if events and random_() < 0.5 else None,
+                    "person": people[-1] if random_() < 0.3 else None,
                 }
-                folded = {
-                    "label": folded_label,
-                    "quote": text.fold(quote),
-                    "metric": folded_metric,
-                    "unit": folded_unit,
-                }
+                folded = {"label": folded_label, "quote": self._quote(quote)[0], "metric": folded_metric,
+                          "unit": folded_unit}  # fmt: skip
                 figure["search_text"] = text.folded_document(folded[name] for name in models.Figure.search_fields)
                 figures.append(figure)
 
-        body = "".join(p.text for p in pieces)
-        place = rng.choice(PLACES)
-        headline = rng.choice(HEADLINES).format(
+        body = "".join(texts)
+        place = one(PLACES)
+        headline = one(HEADLINES).format(
             event=entities.events[events[0]]["name"] if events else "summit",
             person=entities.people[people[0]]["name"],
             place=place,
         )
-        summary = rng.choice(self.sentences)
-        folded = {
-            "title": text.fold(headline),
-            "summary": summary.folded,
-            "body": " ".join(p.folded for p in pieces if p.folded),
-        }
+        summary = one(sentences)
+        folded = {"title": text.fold(headline), "summary": summary.folded, "body": " ".join(f for f in folds if f)}
         outlet_name = entities.outlets[outlet]["name"]
         source_document = f"{self.plan.source_prefix}{index + 1:07d}.txt"
         fields = {
@@ -452,7 +497,7 @@ class ArticleWriter:
             "published_precision": precision,
             "published_time": None,
             "language": "en",
-            "word_count": sum(p.words for p in pieces),
+            "word_count": words,
             "search_text": text.folded_document(folded[name] for name in models.Article.search_fields),
         }
         for evidence in (*person_mentions, *event_mentions, *figures):
@@ -543,7 +588,7 @@ def tune_for_bulk(connection) -> None:
         if connection.vendor == "sqlite":
             pragmas = ["cache_size = -400000"]
             if not connection.in_atomic_block:
-                pragmas += ["synchronous = OFF", "temp_store = MEMORY"]
+                pragmas += ["synchronous = OFF", "temp_store = MEMORY", "foreign_keys = OFF"]
             for pragma in pragmas:
                 cursor.execute(f"PRAGMA {pragma}")
         elif connection.vendor == "postgresql":
@@ -682,11 +727,16 @@ def bulk_session(connection, phases: dict | None = None):
             clock[0] = now
 
         # PostgreSQL builds the indexes two at a time, each on its own connection (a GIN build is one
-        # process); SQLite has one writer.
+        # process), the full-text ones first: the longest, which the rest then fit beside. Beside them
+        # it also counts the facets afresh, which only reads the tables (1 M articles: 47 s that
+        # followed the 114 s of index builds). SQLite has one writer.
+        beside = connection.vendor == "postgresql"
         with Writers(connection.alias, writer_count(connection), index_build=True) as build:
-            for _, create in deferred:
+            for _, create in sorted(deferred, key=lambda index: " USING gin " not in index[1]):
                 build(lambda cursor, create=create: cursor.execute(create))
-        done("indexes")
+            if beside:
+                build(lambda cursor: facet_tallies.rebuild(cursor.db))
+        done("indexes and counts" if beside else "indexes")
         with connection.cursor() as cursor:
             if connection.vendor == "sqlite":
                 fulltext.restore_sqlite_triggers(connection, tables)  # and fills each FTS5 index in one pass
@@ -704,8 +754,8 @@ def bulk_session(connection, phases: dict | None = None):
                     cursor.execute(f"ANALYZE {table}")
         done("statistics")
         # The unfiltered facets' counts, from scratch in one pass per facet (their triggers back on).
-        facet_tallies.install(connection)
-        done("counts")
+        facet_tallies.install(connection, count=not beside)
+        done("triggers" if beside else "counts")
 
 
 def clear(using: str = "default") -> int:
@@ -788,17 +838,122 @@ def insert(connection, cursor, model, columns: list[str], rows: list[tuple]) -> 
     cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))})", rows)  # noqa: S608
 
 
-def load(p: Plan, batch_size: int = 5000, using: str = "default", progress=None, writers: int | None = None) -> dict:
+class Rows:
+    """Drafts articles `first` to `last` and gives the rows of the four article tables, ids and
+    database values and all, ready for `insert`. Called in the drafting processes, so the loading
+    process only hands rows on."""
+
+    def __init__(self, writer: ArticleWriter, connection, base: int, ids: tuple[list, list, list]):
+        m = _models()
+        self.writer = writer
+        self.ops = connection.ops
+        self.base = base
+        self.outlet_ids, self.person_ids, self.event_ids = ids
+        self.stamp = self.ops.adapt_datetimefield_value(EPOCH)
+        self.value_field = m.Figure._meta.get_field("value")
+        self.columns = (
+            (m.Article, [*ARTICLE_FIELDS, "id", "outlet_id", "created", "modified"]),
+            (m.PersonMention, ["article_id", "person_id", "role", "quote", "start", "end"]),
+            (m.EventMention, ["article_id", "event_id", "quote", "start", "end"]),
+            (m.Figure, [*FIGURE_FIELDS, "article_id", "event_id", "person_id"]),
+        )
+
+    def _number(self, value):
+        if value is None:
+            return None
+        return self.ops.adapt_decimalfield_value(value, self.value_field.max_digits, self.value_field.decimal_places)
+
+    def __call__(self, first: int, last: int) -> list[tuple]:
+        ops, person_ids, event_ids = self.ops, self.person_ids, self.event_ids
+        articles, person_mentions, event_mentions, figures = [], [], [], []
+        for index in range(first, last):
+            d = self.writer.draft(index)
+            pk = self.base + index + 1
+            fields = {**d.fields, "published": ops.adapt_datefield_value(d.fields["published"])}
+            articles.append(
+                (*(fields[name] for name in ARTICLE_FIELDS), pk, self.outlet_ids[d.outlet], self.stamp, self.stamp)
+            )
+            for e in d.person_mentions:
+                person_mentions.append((pk, person_ids[e["person"]], e["role"], e["quote"], e["start"], e["end"]))
+            for e in d.event_mentions:
+                event_mentions.append((pk, event_ids[e["event"]], e["quote"], e["start"], e["end"]))
+            for f in d.figures:
+                values = {
+                    **f,
+                    "value": self._number(f["value"]),
+                    "value_max": self._number(f["value_max"]),
+                    "as_of": ops.adapt_datefield_value(f["as_of"]),
+                }
+                figures.append(
+                    (
+                        *(values[name] for name in FIGURE_FIELDS),
+                        pk,
+                        None if f["event"] is None else event_ids[f["event"]],
+                        None if f["person"] is None else person_ids[f["person"]],
+                    )
+                )
+        return [
+            (*table, rows)
+            for table, rows in zip(self.columns, (articles, person_mentions, event_mentions, figures), strict=True)
+        ]
+
+
+_rows: Rows | None = None  # a drafting process's own, set as it starts
+
+
+def _start_drafting(rows: Rows) -> None:
+    global _rows  # one per process, handed over at the fork
+    _rows = rows
+
+
+def _draft(bounds: tuple[int, int]) -> list[tuple]:
+    return _rows(*bounds)
+
+
+def drafter_count(articles: int, batch_size: int, wanted: int | None = None) -> int:
+    """How many processes draft (`wanted`, or by default one per core, at most 4, once there is more
+    than one batch: drafting is pure Python, and threads would share one core)."""
+    if wanted is not None:
+        return wanted
+    return 0 if articles <= batch_size else max(1, min(4, os.cpu_count() or 1))
+
+
+@contextmanager
+def drafting(rows: Rows, count: int):
+    """Yields `batches(bounds)`: each batch's tables in order, drafted by `count` forked processes, at
+    most two batches ahead each (a batch of 5,000 articles is about 75 MB of rows), or inline for 0.
+    Forked before the writers' threads start, so no other thread's lock is copied half-held."""
+    if count == 0:
+        yield lambda bounds: (rows(*b) for b in bounds)
+        return
+    with multiprocessing.get_context("fork").Pool(count, initializer=_start_drafting, initargs=(rows,)) as pool:
+
+        def batches(bounds):
+            bounds = iter(bounds)
+            pending = collections.deque(pool.apply_async(_draft, (b,)) for b in itertools.islice(bounds, 2 * count))
+            while pending:
+                tables = pending.popleft().get()
+                for b in itertools.islice(bounds, 1):
+                    pending.append(pool.apply_async(_draft, (b,)))
+                yield tables
+
+        yield batches
+
+
+def load(
+    p: Plan, batch_size: int = 5000, using: str = "default", progress=None, writers: int | None = None,
+    drafters: int | None = None,
+) -> dict:  # fmt: skip
     """Write the corpus `p` describes; returns counts and where the time went.
-    `progress(done, total)` after each batch is drafted. `writers`: how many
-    connections write the batches (see writer_count)."""
+    `progress(done, total)` after each batch is handed to the writers. `writers`: how many
+    connections write the batches (see writer_count); `drafters`: how many processes draft them
+    (see drafter_count). Neither changes the rows."""
     m = _models()
     connection = connections[using]
     stamps = {"created": EPOCH, "modified": EPOCH}
     insert_size = 1000 if connection.vendor == "postgresql" else None  # SQLite: Django's own cap on variables
     # Outlets, people and events go through bulk_create; the article tables,
-    # a million rows and more each, through executemany: one prepared
-    # statement, no model instances.
+    # a million rows and more each, through `insert`: no model instances.
     entities = build_entities(p)
     phases = {"drafting": 0.0, "writing": 0.0}
     with fixed_timestamps(), bulk_session(connection, phases):
@@ -817,64 +972,24 @@ def load(p: Plan, batch_size: int = 5000, using: str = "default", progress=None,
                 [through(event_id=events[e].pk, person_id=people[k].pk) for e, k in entities.participants],
                 batch_size=insert_size,
             )
-        outlet_ids = [o.pk for o in outlets]
-        person_ids = [o.pk for o in people]
-        event_ids = [o.pk for o in events]
         base = m.Article.objects.using(using).order_by("-pk").values_list("pk", flat=True).first() or 0
-        writer = ArticleWriter(p, entities)
-        ops = connection.ops
-        stamp = ops.adapt_datetimefield_value(EPOCH)
-        article_columns = [*ARTICLE_FIELDS, "id", "outlet_id", "created", "modified"]
-        figure_columns = [*FIGURE_FIELDS, "article_id", "event_id", "person_id"]
-        value_field = m.Figure._meta.get_field("value")
-
-        def number(value):
-            if value is None:
-                return None
-            return ops.adapt_decimalfield_value(value, value_field.max_digits, value_field.decimal_places)
-
-        # Batches are drafted here and written by `writers` other connections meanwhile.
-        with Writers(using, writer_count(connection, writers)) as write:
-            for first in range(0, p.articles, batch_size):
-                started = time.perf_counter()
-                drafts = [writer.draft(i) for i in range(first, min(p.articles, first + batch_size))]
-                articles, person_mentions, event_mentions, figures = [], [], [], []
-                for d in drafts:
-                    pk = base + d.index + 1
-                    row = {**d.fields, "published": ops.adapt_datefield_value(d.fields["published"])}
-                    articles.append((*(row[name] for name in ARTICLE_FIELDS), pk, outlet_ids[d.outlet], stamp, stamp))
-                    for e in d.person_mentions:
-                        person = person_ids[e["person"]]
-                        person_mentions.append((pk, person, e["role"], e["quote"], e["start"], e["end"]))
-                    for e in d.event_mentions:
-                        event_mentions.append((pk, event_ids[e["event"]], e["quote"], e["start"], e["end"]))
-                    for f in d.figures:
-                        row = {
-                            **f,
-                            "value": number(f["value"]),
-                            "value_max": number(f["value_max"]),
-                            "as_of": ops.adapt_datefield_value(f["as_of"]),
-                        }
-                        figures.append(
-                            (
-                                *(row[name] for name in FIGURE_FIELDS),
-                                pk,
-                                None if f["event"] is None else event_ids[f["event"]],
-                                None if f["person"] is None else person_ids[f["person"]],
-                            )
-                        )
-                tables = (
-                    (m.Article, article_columns, articles),
-                    (m.PersonMention, ["article_id", "person_id", "role", "quote", "start", "end"], person_mentions),
-                    (m.EventMention, ["article_id", "event_id", "quote", "start", "end"], event_mentions),
-                    (m.Figure, figure_columns, figures),
-                )
+        rows = Rows(
+            ArticleWriter(p, entities), connection, base,
+            ([o.pk for o in outlets], [o.pk for o in people], [o.pk for o in events]),
+        )  # fmt: skip
+        bounds = [(first, min(p.articles, first + batch_size)) for first in range(0, p.articles, batch_size)]
+        drafted = drafter_count(p.articles, batch_size, drafters)
+        # Batches are drafted by other processes and written by `writers` other connections meanwhile.
+        with drafting(rows, drafted) as batches, Writers(using, writer_count(connection, writers)) as write:
+            started = time.perf_counter()
+            for (_, last), tables in zip(bounds, batches(bounds), strict=True):
                 handed = time.perf_counter()
                 phases["drafting"] += handed - started
                 write(lambda cursor, tables=tables: [insert(cursor.db, cursor, *table) for table in tables])
-                phases["writing"] += time.perf_counter() - handed
+                started = time.perf_counter()
+                phases["writing"] += started - handed
                 if progress:
-                    progress(first + len(drafts), p.articles)
+                    progress(last, p.articles)
             finished = time.perf_counter()
         phases["writing"] += time.perf_counter() - finished
         if connection.vendor == "postgresql":
@@ -884,7 +999,7 @@ def load(p: Plan, batch_size: int = 5000, using: str = "default", progress=None,
     return {
         "articles": p.articles, "outlets": p.outlets, "people": p.people, "events": p.events,
         "seconds": {name: round(value, 1) for name, value in phases.items()},
-        "writers": write.count, "writer_seconds": round(write.busy, 1),
+        "writers": write.count, "writer_seconds": round(write.busy, 1), "drafters": drafted,
     }  # fmt: skip
 
 

@@ -29,9 +29,28 @@ class Command(BaseCommand):
             help="Connections writing batches while the next is drafted (default: one per core on PostgreSQL, "
             "one on SQLite; 0 writes inline).",
         )
+        parser.add_argument(
+            "--drafters",
+            type=int,
+            help="Processes drafting the batches (default: one per core, at most 4, once there is more than one "
+            "batch; 0 drafts in this process). The rows are the same either way.",
+        )
         parser.add_argument("--database", default=DEFAULT_DB_ALIAS)
 
-    def handle(self, *args, articles, seed, batch_size, clear, digest, database, writers=None, verbosity=1, **options):
+    def handle(
+        self,
+        *args,
+        articles,
+        seed,
+        batch_size,
+        clear,
+        digest,
+        database,
+        writers=None,
+        drafters=None,
+        verbosity=1,
+        **options,
+    ):
         self.verbosity = verbosity
         if articles < 1:
             raise CommandError("--articles must be at least 1.")
@@ -39,6 +58,8 @@ class Command(BaseCommand):
             raise CommandError("--batch-size must be at least 1.")
         if writers is not None and writers < 0:
             raise CommandError("--writers must be 0 or more.")
+        if drafters is not None and drafters < 0:
+            raise CommandError("--drafters must be 0 or more.")
         connection = connections[database]
         if clear:
             started = time.perf_counter()
@@ -59,7 +80,14 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {done:,}/{total:,} articles, {rate:,.0f}/s")
                 last[0] = now
 
-        loaded = synthetic.load(plan, batch_size=batch_size, using=database, progress=progress, writers=writers)
+        loaded = synthetic.load(
+            plan,
+            batch_size=batch_size,
+            using=database,
+            progress=progress,
+            writers=writers,
+            drafters=drafters,
+        )
         elapsed = time.perf_counter() - started
         self.loaded = loaded  # for a caller holding the command (the bench records the phases)
         size = synthetic.database_size(database)
@@ -74,6 +102,8 @@ class Command(BaseCommand):
         )
         phases = ", ".join(f"{name} {seconds:,.1f} s" for name, seconds in loaded["seconds"].items())
         self.stdout.write(f"  Of which: {phases}.")
+        if loaded["drafters"]:
+            self.stdout.write(f"  {loaded['drafters']} process(es) drafted the batches.")
         if loaded["writers"]:
             # Writing overlaps the drafting; the phase above is only what the drafting did not hide.
             self.stdout.write(
