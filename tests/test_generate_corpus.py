@@ -175,3 +175,19 @@ def test_a_writers_error_stops_the_load_and_reaches_the_caller():
         for k in range(20):
             write(lambda cursor, k=k: written.append(k))
     assert len(written) < 20
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_load_leaves_its_tables_vacuumed_on_postgresql():
+    """Rows just copied in have no visibility map: until a VACUUM, index-only scans (the facets) read
+    the heap as well."""
+    connection = connections["default"]
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no visibility map to set.")
+    generate(articles=60, batch_size=20)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname FROM pg_stat_user_tables WHERE last_vacuum IS NULL AND relname = ANY(%s)",
+            [[Article._meta.db_table, Figure._meta.db_table, PersonMention._meta.db_table, "articles_facetpair"]],
+        )
+        assert cursor.fetchall() == []
