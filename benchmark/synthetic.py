@@ -284,7 +284,6 @@ def build_entities(p: Plan) -> Entities:
 class Draft:
     """An article before it has ids: its fields, and its evidence by entity index."""
 
-    index: int
     fields: dict
     outlet: int
     person_mentions: list[dict]
@@ -502,7 +501,7 @@ class ArticleWriter:
         }
         for evidence in (*person_mentions, *event_mentions, *figures):
             evidence["end"] = evidence["start"] + len(evidence["quote"])
-        return Draft(index, fields, outlet, person_mentions, event_mentions, figures)
+        return Draft(fields, outlet, person_mentions, event_mentions, figures)
 
 
 def digest_rows(rows) -> str:
@@ -579,8 +578,8 @@ def _secondary_indexes(connection, cursor, tables: list[str]) -> list[tuple[str,
 def tune_for_bulk(connection) -> None:
     """Session settings for a bulk load, on each connection that writes it.
 
-    SQLite: no fsync, a big page cache (SQLite refuses to change the safety
-    level inside a transaction, as in a test). PostgreSQL: asynchronous
+    SQLite: no fsync, a big page cache, no foreign-key checks (SQLite refuses
+    to change these inside a transaction, as in a test). PostgreSQL: asynchronous
     commit, and no per-row triggers (foreign keys: the generator writes
     parents before children; record versions: loaded rows keep version 0).
     """
@@ -695,7 +694,8 @@ def bulk_session(connection, phases: dict | None = None):
     restore_sqlite_triggers puts them back and rebuilds each index in one
     pass. Either way the loaded rows keep version 0, which no later write
     gives (articles.record_versions). The stored tsvector column is computed
-    on insert.
+    on insert. PostgreSQL counts the facets beside the index builds and then
+    vacuums the loaded tables; SQLite counts them after its full-text indexes.
     """
     m = _models()
     tables = [model._meta.db_table for model in m.SEARCHABLE]

@@ -39,6 +39,12 @@ def test_a_database_holding_generated_rows_needs_clear():
         call_command("generate_corpus", articles=5, verbosity=0)
 
 
+@pytest.mark.parametrize("option", ["writers", "drafters"])
+def test_a_negative_count_of_writers_or_drafters_is_refused(option):
+    with pytest.raises(CommandError, match=f"--{option} must be 0 or more"):
+        call_command("generate_corpus", articles=5, verbosity=0, **{option: -1})
+
+
 def test_curated_rows_are_kept(sample):
     curated = Article.objects.count()
     generate()
